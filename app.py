@@ -1,0 +1,55 @@
+"""The application factory: settings, extensions, blueprints, error pages and CLI commands."""
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config
+from blueprints import register_blueprints
+from core import access, audit, formatting, security  # noqa: F401  (audit registers its listener)
+from core.errors import register_error_handlers
+from extensions import csrf, limiter, login_manager, migrate
+from models import db
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config.DEFAULTS)
+    if test_config is None:
+        app.config.update(config.from_environment())
+    else:
+        app.config.update(test_config)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config.get("TRUSTED_PROXIES"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]), x_proto=1)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, compare_type=True, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    register_blueprints(app)
+    access.mark_static_public(app)
+    formatting.register(app)
+    register_error_handlers(app)
+
+    app.before_request(security.enforce_session_limits)
+    app.before_request(access.enforce_access)
+    app.after_request(security.add_security_headers)
+
+    @app.context_processor
+    def inject_settings():
+        return {"htmx_url": app.config["HTMX_URL"], "htmx_sri": app.config["HTMX_SRI"]}
+
+    from cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def is_production(app: Flask) -> bool:
+    return app.config.get("APP_ENV", "production") == "production"

@@ -1,0 +1,84 @@
+"""Settings read from the environment; one place that knows every knob the app has."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+HTMX_VERSION = "2.0.11"
+HTMX_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
+
+
+def _normalise_db_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants an explicit driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret() -> str:
+    # A stable random key per checkout, so dev sessions survive a restart without a secret in code.
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "dev-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def from_environment() -> dict:
+    env = os.environ.get("APP_ENV", "production")
+    production = env == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY ontbreekt: in productie start de app niet zonder geheime sleutel. "
+                "Zet SECRET_KEY, of APP_ENV=development voor lokaal gebruik."
+            )
+        secret = _development_secret()
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'perspectiefjaar.db'}"
+    return {
+        "APP_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
+        "SESSION_COOKIE_SECURE": production,
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "perspectiefjaar-demo"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
+        "SMTP_USER": os.environ.get("SMTP_USER"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "perspectiefjaar@hengelo.nl"),
+        "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "7")),
+    }
+
+
+DEFAULTS = {
+    "APP_ENV": "production",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "pj_session",
+    # Idle timeout: Flask refuses a permanent session cookie older than this, and refreshes it
+    # on every request, so 30 minutes without a request ends the session.
+    "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
+    "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=12),
+    "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which itself expires
+    "HTMX_URL": HTMX_URL,
+    "HTMX_SRI": HTMX_SRI,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT": timedelta(minutes=15),
+    "RETENTION_YEARS": 7,
+    "PAGE_SIZE": 25,
+}

@@ -1,0 +1,1 @@
+"""Shared web plumbing that every feature uses: access rules, htmx rendering, audit, forms, money."""

@@ -1,0 +1,64 @@
+"""Dutch error pages with an incident id; the details go to the log, never to the user."""
+
+import logging
+import uuid
+
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from core.htmx import is_partial_request
+
+log = logging.getLogger("perspectiefjaar.errors")
+
+MESSAGES = {
+    400: ("Verzoek niet begrepen", "Het formulier of de link klopt niet. Ga terug en probeer het opnieuw."),
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op met beheer."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer), of u heeft er geen toegang toe."),
+    405: ("Dit kan zo niet", "Deze actie kan op deze manier niet worden uitgevoerd."),
+    413: ("Te groot", "Wat u stuurde is te groot."),
+    429: ("Even wachten", "Er zijn te veel pogingen gedaan. Wacht een paar minuten en probeer het dan opnieuw."),
+    500: ("Er ging iets mis", "Er ging bij ons iets mis. Uw wijziging is niet opgeslagen. Probeer het later opnieuw."),
+}
+
+
+def error_page(status: int, incident: str | None = None, message: str | None = None):
+    title, text = MESSAGES.get(status, MESSAGES[500])
+    template = "errors/partial.html" if is_partial_request() else "errors/page.html"
+    return render_template(template, status=status, title=title, text=message or text, incident=incident), status
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        incident = uuid.uuid4().hex[:8]
+        log.warning("csrf refused incident=%s reason=%s", incident, error.description)
+        return error_page(
+            400, incident, "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code and error.code < 400:
+            return error
+        incident = uuid.uuid4().hex[:8]
+        if error.code == 403:
+            from core.audit import record
+            from flask import request
+            from models import db
+
+            try:
+                record(db.session, "access_denied", object_type="endpoint", changes={"path": (None, request.path)}, result="denied")
+                db.session.commit()
+            except Exception:  # the denial page must show even if logging fails
+                db.session.rollback()
+        return error_page(error.code or 500, incident)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        incident = uuid.uuid4().hex[:8]
+        log.exception("unexpected error incident=%s", incident)
+        from models import db
+
+        db.session.rollback()
+        return error_page(500, incident)

@@ -1,0 +1,63 @@
+"""Exact money: parse Dutch input into Decimal, format Decimal the Dutch way (`€ 1.234,56`)."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_decimal
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1000000.00")  # far above any single maatwerk line or pot of this pilot
+
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.234 or 1.234,56
+_PLAIN = re.compile(r"^\d+(,\d+)?$")  # 1234 or 1234,56
+
+
+class MoneyError(ValueError):
+    """Raised with a Dutch message that can be shown next to the field."""
+
+
+def parse_money(text: str, *, allow_zero: bool = False, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+    """Read an amount typed by a Dutch user: `1.234,56`, `1234,56`, `1234` (and `€ 1234`)."""
+    raw = (text or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+    if not raw:
+        raise MoneyError("Vul een bedrag in.")
+    if raw.startswith("-"):
+        raise MoneyError("Een bedrag kan niet negatief zijn.")
+    if _GROUPED.match(raw):
+        normalised = raw.replace(".", "").replace(",", ".")
+    elif _PLAIN.match(raw):
+        normalised = raw.replace(",", ".")
+    elif re.match(r"^\d+\.\d{1,2}$", raw):
+        raise MoneyError("Gebruik een komma voor de centen, bijvoorbeeld 1234,56.")
+    else:
+        raise MoneyError("Dit is geen geldig bedrag. Schrijf het zo: 1.234,56 of 1234,56.")
+    try:
+        amount = Decimal(normalised)
+    except InvalidOperation as exc:  # pragma: no cover - the patterns above make this unreachable
+        raise MoneyError("Dit is geen geldig bedrag.") from exc
+    if amount.as_tuple().exponent < -2:
+        raise MoneyError("Een bedrag heeft hoogstens twee cijfers achter de komma.")
+    if amount == 0 and not allow_zero:
+        raise MoneyError("Het bedrag moet groter zijn dan € 0,00.")
+    if amount > maximum:
+        raise MoneyError(f"Dit bedrag is onwaarschijnlijk hoog (meer dan {format_money(maximum)}).")
+    return amount.quantize(CENT)
+
+
+def to_money(value) -> Decimal:
+    """Normalise a database value (SQLite sums come back as floats) to an exact cent amount."""
+    if value is None:
+        return Decimal("0.00")
+    if isinstance(value, float):
+        value = repr(value)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_money(value) -> str:
+    amount = to_money(value)
+    return "€ " + format_decimal(amount, format="#,##0.00;-#,##0.00", locale="nl_NL")
+
+
+def format_money_input(value) -> str:
+    """An amount as the user would type it back into a field: `1234,56`."""
+    return "" if value is None else str(to_money(value)).replace(".", ",")
