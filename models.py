@@ -6,7 +6,7 @@ NUMERIC(12,2) read as Decimal (see `Money`). Times are stored in UTC.
 
 from __future__ import annotations
 
-import enum
+from enum import StrEnum
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -48,11 +48,6 @@ Money = Numeric(12, 2, asdecimal=True)
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:
-        return self.value
 
 
 # --------------------------------------------------------------------------- foundation

@@ -13,7 +13,10 @@ log = logging.getLogger("perspectiefjaar.errors")
 
 MESSAGES = {
     400: ("Verzoek niet begrepen", "Het formulier of de link klopt niet. Ga terug en probeer het opnieuw."),
-    403: ("Geen toegang", "U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op met beheer."),
+    403: (
+        "Geen toegang",
+        "U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op met beheer.",
+    ),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer), of u heeft er geen toegang toe."),
     405: ("Dit kan zo niet", "Deze actie kan op deze manier niet worden uitgevoerd."),
     413: ("Te groot", "Wat u stuurde is te groot."),
@@ -43,12 +46,19 @@ def register_error_handlers(app) -> None:
             return error
         incident = uuid.uuid4().hex[:8]
         if error.code == 403:
-            from core.audit import record
             from flask import request
+
+            from core.audit import record
             from models import db
 
             try:
-                record(db.session, "access_denied", object_type="endpoint", changes={"path": (None, request.path)}, result="denied")
+                record(
+                    db.session,
+                    "access_denied",
+                    object_type="endpoint",
+                    changes={"path": (None, request.path)},
+                    result="denied",
+                )
                 db.session.commit()
             except Exception:  # the denial page must show even if logging fails
                 db.session.rollback()

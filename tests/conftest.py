@@ -9,9 +9,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, text
-
 from flask.testing import FlaskClient
+from sqlalchemy import event, text
 
 from app import create_app
 from blueprints.auth.passwords import hash_password

@@ -22,9 +22,7 @@ def test_every_endpoint_declares_who_may_use_it(app):
 
 def test_public_endpoints_are_exactly_the_known_ones(app):
     public = {
-        rule.endpoint
-        for rule in app.url_map.iter_rules()
-        if PUBLIC in app.view_functions[rule.endpoint].allowed_roles
+        rule.endpoint for rule in app.url_map.iter_rules() if PUBLIC in app.view_functions[rule.endpoint].allowed_roles
     }
     assert public <= PUBLIC_ENDPOINTS | {e for e in public if e.startswith("sign.")}
 

@@ -45,4 +45,11 @@ def audit_page(filters: AuditFilter, page: int, per_page: int = 50):
 
 
 def object_types() -> list[str]:
-    return list(db.session.scalars(select(AuditLog.object_type).where(or_(AuditLog.object_type.is_not(None))).distinct().order_by(AuditLog.object_type)))
+    return list(
+        db.session.scalars(
+            select(AuditLog.object_type)
+            .where(or_(AuditLog.object_type.is_not(None)))
+            .distinct()
+            .order_by(AuditLog.object_type)
+        )
+    )

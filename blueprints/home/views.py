@@ -3,11 +3,10 @@
 from flask import redirect, url_for
 from flask_login import current_user
 
+from blueprints.home import bp
 from core.access import SIGNED_IN, allow
 from core.htmx import render
 from models import Role
-
-from blueprints.home import bp
 
 START_PAGES = {
     Role.COACH: "home.coach",
