@@ -6,9 +6,9 @@ NUMERIC(12,2) read as Decimal (see `Money`). Times are stored in UTC.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
