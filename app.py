@@ -1,6 +1,7 @@
 """The application factory: settings, extensions, blueprints, error pages and CLI commands."""
 
 import logging
+from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -11,6 +12,8 @@ from core import access, audit, formatting, security  # noqa: F401  (audit regis
 from core.errors import register_error_handlers
 from extensions import csrf, limiter, login_manager, migrate
 from models import db
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     db.init_app(app)
-    migrate.init_app(app, db, compare_type=True, render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), compare_type=True, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

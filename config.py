@@ -49,7 +49,8 @@ def from_environment() -> dict:
         "APP_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
-        "SESSION_COOKIE_SECURE": production,
+        # Secure cookies everywhere except local development over plain http.
+        "SESSION_COOKIE_SECURE": env != "development",
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "perspectiefjaar-demo"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),

@@ -112,7 +112,7 @@ def _audit_flush(session, flush_context):
             changes = _column_changes(obj, new=new, deleted=deleted)
             if action == "update" and not changes:
                 continue
-            object_id = inspect(obj).identity[0] if inspect(obj).identity else None
+            object_id = inspect(obj).mapper.primary_key_from_instance(obj)[0]
             rows.append(entry(action, obj.__tablename__, object_id, changes))
     if rows:
         session.connection().execute(AuditLog.__table__.insert(), rows)
