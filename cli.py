@@ -1,17 +1,24 @@
-"""Command-line tools: `flask users ...` and `flask demo load`."""
+"""Command-line tools: `flask users ...`, `flask demo load`, `flask backup` and `flask restore`."""
+
+import re
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from backup import backup_command, restore_command
+from blueprints.auth.accounts import disable_user, enable_user, reset_user_second_factor
 from blueprints.auth.passwords import hash_password, password_problem
-from blueprints.auth.signin import end_all_sessions, find_user
-from core.audit import record
+from blueprints.auth.signin import find_user
+from blueprints.auth.totp import needs_second_factor
 from models import Organisation, Role, User, db
 
 users_cli = AppGroup("users", help="Gebruikers beheren.")
 demo_cli = AppGroup("demo", help="Demogegevens.")
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @users_cli.command("create")
@@ -23,58 +30,96 @@ demo_cli = AppGroup("demo", help="Demogegevens.")
 def create_user(email, name, role, organisation, password):
     """Maak een gebruiker aan; het wachtwoord wordt twee keer gevraagd."""
     email = email.strip().lower()
+    name = name.strip()
+    if len(email) > 254 or not EMAIL.match(email):
+        raise click.ClickException("Vul een geldig e-mailadres in.")
+    if not name or len(name) > 200:
+        raise click.ClickException("Vul een naam in van hoogstens 200 tekens.")
     if find_user(email):
         raise click.ClickException(f"Er bestaat al een gebruiker met e-mailadres {email}.")
     problem = password_problem(password, email)
     if problem:
         raise click.ClickException(problem)
+    organisation = (organisation or "").strip()
     org = None
     if role == Role.PARTNER:
-        if not organisation and click.get_text_stream("stdin").isatty():
-            organisation = click.prompt("Organisatie")
+        if not organisation:
+            raise click.ClickException("Een partner hoort bij precies één organisatie: geef --organisation op.")
         org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == organisation.lower()))
         if org is None:
-            raise click.ClickException("Een partner hoort bij precies één bestaande organisatie; die is niet gevonden.")
+            raise click.ClickException(f"Organisatie '{organisation}' bestaat niet. Maak die eerst aan bij Partners.")
     elif organisation:
         raise click.ClickException("Alleen partners horen bij een organisatie.")
-    user = User(email=email, name=name.strip(), role=role, organisation=org, password_hash=hash_password(password))
+    user = User(email=email, name=name, role=role, organisation=org, password_hash=hash_password(password))
     db.session.add(user)
     db.session.commit()
     click.echo(f"Gebruiker {email} ({role}) aangemaakt.")
+    if needs_second_factor(user):
+        click.echo("Bij de eerste keer inloggen stelt deze gebruiker de tweede stap (authenticator-app) in.")
+
+
+def _user_or_fail(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"Geen gebruiker met e-mailadres {email}.")
+    return user
 
 
 @users_cli.command("disable")
 @click.argument("email")
-def disable_user(email):
+def disable_user_command(email):
     """Zet een gebruiker uit en beëindig direct al zijn sessies."""
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"Geen gebruiker met e-mailadres {email}.")
-    user.active = False
-    end_all_sessions(user)
-    record(db.session, "user_disabled", user)
+    user = _user_or_fail(email)
+    disable_user(user)
     db.session.commit()
     click.echo(f"Gebruiker {user.email} is uitgezet; alle sessies zijn beëindigd.")
 
 
+@users_cli.command("enable")
+@click.argument("email")
+def enable_user_command(email):
+    """Zet een uitgezette gebruiker weer aan."""
+    user = _user_or_fail(email)
+    enable_user(user)
+    db.session.commit()
+    click.echo(f"Gebruiker {user.email} kan weer inloggen.")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_second_factor_command(email):
+    """Wis de tweede stap van een gebruiker (bijvoorbeeld de enige beheerder die zijn telefoon kwijt is)."""
+    user = _user_or_fail(email)
+    reset_user_second_factor(user)
+    db.session.commit()
+    click.echo(f"De tweede stap van {user.email} is gewist; die stelt hem bij de volgende keer inloggen opnieuw in.")
+
+
 @demo_cli.command("load")
-@click.option("--if-empty", is_flag=True, help="Alleen laden als er nog geen gebruikers zijn.")
+@click.option("--if-empty", is_flag=True, help="Alleen laden als er nog geen gebruikers zijn; anders niets doen.")
 def load_demo_command(if_empty):
     """Laad een realistische demo van de pilot (nooit in productie)."""
-    from demo import DemoRefused, load_demo
+    from demo import DEMO_ACCOUNTS, DemoRefused, load_demo
 
-    if if_empty and db.session.scalar(select(func.count(User.id))):
+    if db.session.scalar(select(func.count(User.id))):
+        if not if_empty:
+            raise click.ClickException("De database is niet leeg; demodata wordt alleen in een lege database geladen.")
         click.echo("De database heeft al gegevens; demodata niet opnieuw geladen.")
-        return
-    try:
-        accounts = load_demo(current_app.config["DEMO_PASSWORD"])
-    except DemoRefused as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo("Demodata geladen. Demo-accounts (wachtwoord: zie DEMO_PASSWORD, standaard perspectiefjaar-demo):")
-    for email, role in accounts:
-        click.echo(f"  {email:45} {role}")
+        accounts = DEMO_ACCOUNTS if find_user(DEMO_ACCOUNTS[0][0]) else []
+    else:
+        try:
+            accounts = load_demo(current_app.config["DEMO_PASSWORD"])
+        except DemoRefused as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo("Demodata geladen.")
+    if accounts:
+        click.echo("Demo-accounts (wachtwoord: DEMO_PASSWORD, standaard perspectiefjaar-demo):")
+        for email, role in accounts:
+            click.echo(f"  {email:45} {role}")
 
 
 def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

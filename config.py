@@ -73,7 +73,8 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
     "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=12),
     "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
-    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which itself expires
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_I18N_ENABLED": False,  # the token lives as long as the session, which itself expires
     "HTMX_URL": HTMX_URL,
     "HTMX_SRI": HTMX_SRI,
     "RATELIMIT_ENABLED": True,

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
-from blueprints.admin import views  # noqa: E402,F401
+from blueprints.admin import users, views  # noqa: E402,F401

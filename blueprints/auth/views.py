@@ -1,18 +1,46 @@
-"""Sign-in and sign-out pages."""
+"""Sign-in (password, then a second factor for partner and beheer), sign-out and changing the password."""
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from blueprints.auth import bp
-from blueprints.auth.forms import LoginForm
-from blueprints.auth.signin import GENERIC_FAILURE, check_password, end_all_sessions, sign_out, start_session
+from blueprints.auth.forms import ChangePasswordForm, EnrolForm, LoginForm, SecondFactorForm
+from blueprints.auth.passwords import hash_password, password_problem, verify_password
+from blueprints.auth.signin import (
+    GENERIC_FAILURE,
+    PENDING_KEY,
+    begin_pending,
+    check_password,
+    clear_pending,
+    end_all_sessions,
+    is_locked,
+    pending_user,
+    register_failure,
+    sign_out,
+    start_session,
+)
+from blueprints.auth.totp import (
+    complete_enrolment,
+    grouped_secret,
+    is_enrolled,
+    needs_second_factor,
+    prepare_enrolment,
+    qr_svg,
+    recovery_codes_left,
+    use_recovery_code,
+    verify_totp,
+)
 from core.access import PUBLIC, SIGNED_IN, allow
 from core.audit import record
 from core.forms import EmptyForm
+from core.htmx import redirect_after_post, render
 from extensions import limiter, login_manager
 from models import User, db
+
+WRONG_CODE = "Deze code klopt niet. Gebruik de nieuwste code uit uw app, of een herstelcode."
+PENDING_EXPIRED = "Uw inlogpoging is verlopen of niet meer geldig. Log opnieuw in."
 
 
 @login_manager.user_loader
@@ -35,12 +63,41 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if any(ord(ch) < 32 for ch in target):
+        return None
     return target
+
+
+def account_key() -> str:
+    """Rate-limit key per submitted account, whatever IP address the attempts come from."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def pending_key() -> str:
+    """Rate-limit key per half-finished sign-in (the account waiting for its second factor)."""
+    pending = session.get(PENDING_KEY)
+    user_id = pending.get("user_id") if isinstance(pending, dict) else None
+    return f"second-factor:{user_id}"
+
+
+def _record_failure(user: User | None, reason: str, email: str | None = None) -> None:
+    changes = {"reason": (None, reason)}
+    if email is not None:
+        changes["email"] = (None, email[:254])
+    record(
+        db.session,
+        "login_failed",
+        object_type="user_account",
+        object_id=user.id if user else None,
+        changes=changes,
+        result="denied",
+    )
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit("30 per minute; 200 per hour", methods=["POST"])
+@limiter.limit("10 per 15 minutes", key_func=account_key, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -48,24 +105,89 @@ def login():
     next_url = safe_next(request.values.get("next"))
     if form.validate_on_submit():
         result = check_password(form.email.data, form.password.data)
+        if result.reason == "ok" and needs_second_factor(result.user):
+            prepare_enrolment(result.user)
+            begin_pending(result.user)
+            record(db.session, "login_password_ok", result.user, actor=result.user)
+            db.session.commit()
+            return redirect(url_for("auth.second_step", next=next_url), code=303)
         if result.reason == "ok":
             start_session(result.user)
             record(db.session, "login", result.user, actor=result.user)
             db.session.commit()
             return redirect(next_url or url_for("home.index"), code=303)
-        record(
-            db.session,
-            "login_failed",
-            object_type="user_account",
-            object_id=result.user.id if result.user else None,
-            changes={"email": (None, form.email.data[:254]), "reason": (None, result.reason)},
-            result="denied",
-        )
+        _record_failure(result.user, result.reason, form.email.data)
         db.session.commit()
         form.password.errors.append(GENERIC_FAILURE)
         return render_template("auth/login.html", form=form, next_url=next_url), 422
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form, next_url=next_url), status
+
+
+@bp.route("/inloggen/tweede-stap", methods=["GET", "POST"])
+@allow(PUBLIC)  # guarded by the pending sign-in in the session, see `pending_user`
+@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("10 per 15 minutes", key_func=pending_key, methods=["POST"])
+def second_step():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    user = pending_user()
+    if user is None:
+        clear_pending()
+        flash(PENDING_EXPIRED, "info")
+        return redirect(url_for("auth.login"), code=303)
+    next_url = safe_next(request.args.get("next"))
+    if not is_enrolled(user):
+        return _enrol(user, next_url)
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        code = form.code.data.strip()
+        factor = "totp" if verify_totp(user, code) else "herstelcode" if use_recovery_code(user, code) else None
+        if factor:
+            start_session(user)
+            record(db.session, "login", user, actor=user, changes={"factor": (None, factor)})
+            db.session.commit()
+            if factor == "herstelcode":
+                flash(f"U heeft een herstelcode gebruikt. U heeft er nog {recovery_codes_left(user)}.", "info")
+            return redirect(next_url or url_for("home.index"), code=303)
+        if _second_factor_failed(user):
+            return redirect(url_for("auth.login"), code=303)
+        form.code.errors.append(WRONG_CODE)
+    status = 422 if form.errors else 200
+    return render_template("auth/second_step.html", form=form, next_url=next_url), status
+
+
+def _enrol(user: User, next_url: str | None):
+    """First sign-in of a partner or beheer account: set up the authenticator app."""
+    form = EnrolForm()
+    if form.validate_on_submit():
+        if verify_totp(user, form.code.data):
+            codes = complete_enrolment(user)
+            start_session(user)
+            record(db.session, "totp_enrolled", user, actor=user)
+            record(db.session, "login", user, actor=user, changes={"factor": (None, "totp")})
+            db.session.commit()
+            return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url or url_for("home.index"))
+        if _second_factor_failed(user):
+            return redirect(url_for("auth.login"), code=303)
+        form.code.errors.append("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwste code.")
+    status = 422 if form.errors else 200
+    return (
+        render_template("auth/enrol.html", form=form, qr=qr_svg(user), secret=grouped_secret(user), next_url=next_url),
+        status,
+    )
+
+
+def _second_factor_failed(user: User) -> bool:
+    """Count a wrong code; True when the account is now locked and the sign-in starts over."""
+    register_failure(user)
+    _record_failure(user, "wrong_code")
+    db.session.commit()
+    if is_locked(user):
+        clear_pending()
+        flash(GENERIC_FAILURE, "info")
+        return True
+    return False
 
 
 @bp.route("/uitloggen", methods=["POST"])
@@ -80,6 +202,35 @@ def logout():
         sign_out()
         flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/wachtwoord-wijzigen", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        new = form.new_password.data
+        if not verify_password(user.password_hash, form.current_password.data):
+            register_failure(user)
+            _record_failure(user, "wrong_current_password")
+            db.session.commit()
+            form.current_password.errors.append("Uw huidige wachtwoord klopt niet.")
+        elif problem := password_problem(new, user.email):
+            form.new_password.errors.append(problem)
+        elif verify_password(user.password_hash, new):
+            form.new_password.errors.append("Kies een ander wachtwoord dan uw huidige.")
+        else:
+            user.password_hash = hash_password(new)
+            end_all_sessions(user)  # every other browser is signed out
+            record(db.session, "password_changed", user)
+            start_session(user)  # this browser continues with a fresh session
+            db.session.commit()
+            flash("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.", "success")
+            return redirect_after_post(url_for("home.index"))
+    status = 422 if form.errors else 200
+    return render("auth/change_password.html", "auth/partials/change_password_form.html", status=status, form=form)
 
 
 login_manager.login_view = "auth.login"
