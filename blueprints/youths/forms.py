@@ -1,0 +1,299 @@
+"""Forms of the case files. Each form lists its own fields (no mass assignment) and speaks Dutch."""
+
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+
+from blueprints.youths import eligibility
+from blueprints.youths.times import local_now
+from blueprints.youths.workflow import COMPLETION_OUTCOMES
+from models import (
+    ATTENDANCE_LABELS,
+    CONVERSATION_KIND_LABELS,
+    GOAL_STATUS_LABELS,
+    LADDER_LABELS,
+    PARTICIPANT_STATUS_LABELS,
+    REFERRAL_LABELS,
+    ZRM_DOMAIN_LABELS,
+    ZRM_LEVEL_LABELS,
+)
+
+REQUIRED = "Dit veld is verplicht."
+DATE_ERROR = "Vul een geldige datum in (dag-maand-jaar)."
+EARLIEST = date(2020, 1, 1)
+
+
+def date_between(earliest, latest, message):
+    """Validator: the date lies in [earliest(), latest()] (callables, so 'today' stays current)."""
+
+    def check(form, field):
+        if field.data and not (earliest() <= field.data <= latest()):
+            raise ValidationError(message)
+
+    return check
+
+
+def choices(labels: dict, empty: str | None = None) -> list[tuple[str, str]]:
+    options = [(str(k), v) for k, v in labels.items()]
+    return [("", empty), *options] if empty is not None else options
+
+
+EDUCATION_CHOICES = [
+    ("", "Kies het hoogste onderwijs"),
+    ("geen", "Geen diploma"),
+    ("praktijkonderwijs", "Praktijkonderwijs"),
+    ("vmbo", "Vmbo"),
+    ("mbo1", "Mbo 1 (entree)"),
+    ("havo_vwo_zonder", "Havo of vwo zonder diploma"),
+    ("mbo2_plus", "Mbo 2 of hoger"),
+    ("havo_vwo", "Havo- of vwo-diploma"),
+    ("anders", "Anders (buitenlands diploma, ...)"),
+]
+
+
+# --------------------------------------------------------------------------- list
+
+
+SORT_CHOICES = [
+    ("naam", "Naam"),
+    ("start", "Startdatum (nieuwste eerst)"),
+    ("einde", "Einddatum (eerst aflopend)"),
+    ("status", "Status"),
+]
+
+
+class ParticipantFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form: changes nothing
+
+    q = StringField("Zoek op naam", validators=[Optional(), Length(max=100, message="Gebruik hooguit 100 tekens.")])
+    status = SelectField("Status", choices=choices(PARTICIPANT_STATUS_LABELS, "Alle statussen"), default="")
+    coach = SelectField("Life-coach", choices=[], validate_choice=False, default="")
+    opvolging = BooleanField("Alleen opvolging nodig")
+    sort = SelectField("Sorteren op", choices=SORT_CHOICES, default="naam")
+
+
+# --------------------------------------------------------------------------- intake
+
+
+class IntakeForm(FlaskForm):
+    first_name = StringField("Voornaam", validators=[DataRequired(REQUIRED), Length(max=100)])
+    last_name = StringField("Achternaam", validators=[DataRequired(REQUIRED), Length(max=100)])
+    date_of_birth = DateField(
+        "Geboortedatum",
+        validators=[
+            InputRequired(DATE_ERROR),
+            date_between(lambda: date(1950, 1, 1), date.today, "Vul een geboortedatum in het verleden in."),
+        ],
+    )
+    email = StringField(
+        "E-mailadres",
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Vul een geldig e-mailadres in."),
+        ],
+    )
+    phone = StringField(
+        "Telefoonnummer",
+        validators=[
+            Optional(),
+            Length(max=30),
+            Regexp(r"^[0-9+() -]{6,30}$", message="Vul een geldig telefoonnummer in."),
+        ],
+    )
+    address = StringField("Adres", validators=[Optional(), Length(max=300)])
+    highest_education = SelectField(
+        "Hoogst gevolgde opleiding", choices=EDUCATION_CHOICES, validators=[InputRequired("Kies een opleiding.")]
+    )
+    has_startkwalificatie = BooleanField("Heeft een startkwalificatie (havo, vwo of mbo 2 of hoger)")
+    referral_source = SelectField(
+        "Aangemeld via",
+        choices=choices(REFERRAL_LABELS, "Kies hoe de deelnemer binnenkwam"),
+        validators=[InputRequired("Kies hoe de deelnemer binnenkwam.")],
+    )
+    coach_id = SelectField("Life-coach", choices=[], validators=[InputRequired("Kies een life-coach.")])
+    start_date = DateField(
+        "Geplande startdatum",
+        validators=[
+            InputRequired(DATE_ERROR),
+            date_between(
+                lambda: EARLIEST,
+                lambda: date.today() + timedelta(days=730),
+                "Kies een startdatum tussen 2020 en twee jaar vanaf nu.",
+            ),
+        ],
+    )
+    exception = BooleanField("Uitzondering maken op de toelatingsregels")
+    exception_reason = TextAreaField("Reden van de uitzondering", validators=[Optional(), Length(max=1000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.exception.data and not (self.exception_reason.data or "").strip():
+            self.exception_reason.errors.append("Vul de reden van de uitzondering in.")
+            valid = False
+        if self.date_of_birth.data and self.start_date.data and not self.date_of_birth.errors:
+            result = eligibility.check(self.date_of_birth.data, self.has_startkwalificatie.data, self.start_date.data)
+            self.eligibility = result
+            if not result.eligible and not self.exception.data:
+                hint = " Alleen met een uitzondering (met reden) kan deze aanmelding door."
+                if result.age_reason:
+                    self.date_of_birth.errors = [*self.date_of_birth.errors, result.age_reason + hint]
+                if result.qualification_reason:
+                    self.has_startkwalificatie.errors = [
+                        *self.has_startkwalificatie.errors,
+                        result.qualification_reason + hint,
+                    ]
+                valid = False
+        return valid
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+class StatusForm(FlaskForm):
+    to_status = SelectField("Nieuwe status", choices=choices(PARTICIPANT_STATUS_LABELS))
+    on = DateField(
+        "Datum",
+        default=date.today,
+        validators=[
+            InputRequired(DATE_ERROR),
+            date_between(lambda: EARLIEST, date.today, "Kies een datum tot en met vandaag."),
+        ],
+    )
+    outcome = SelectField("Uitstroom", choices=choices(COMPLETION_OUTCOMES, "Kies de uitstroom"), default="")
+    note = TextAreaField("Toelichting", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("Reden van uitval", validators=[Optional(), Length(max=1000)])
+
+
+class ExtendForm(FlaskForm):
+    new_end = DateField("Nieuwe einddatum", validators=[InputRequired(DATE_ERROR)])
+    reason = TextAreaField(
+        "Reden van de verlenging", validators=[DataRequired("Vul de reden van de verlenging in."), Length(max=1000)]
+    )
+
+
+# --------------------------------------------------------------------------- ZRM and ladder
+
+SCORE_CHOICES = (
+    [("", "Kies een score")]
+    + [(str(k), f"{k} – {v}") for k, v in ZRM_LEVEL_LABELS.items()]
+    + [("ng", "Niet gescoord (niet van toepassing)")]
+)
+LADDER_CHOICES = [("", "Kies een trede")] + [(str(k), f"{k} – {v}") for k, v in LADDER_LABELS.items()]
+ASSESSMENT_KINDS = [("intake", "Intake"), ("tussentijds", "Tussentijds"), ("eind", "Eindmeting")]
+
+
+class AssessmentForm(FlaskForm):
+    assessed_on = DateField(
+        "Datum van de meting",
+        default=date.today,
+        validators=[
+            InputRequired(DATE_ERROR),
+            date_between(lambda: EARLIEST, date.today, "Kies een datum tot en met vandaag."),
+        ],
+    )
+    kind = SelectField("Soort meting", choices=ASSESSMENT_KINDS)
+    ladder_rung = SelectField(
+        "Participatieladder: huidige trede", choices=LADDER_CHOICES, validators=[InputRequired("Kies een trede.")]
+    )
+    growth_rung = SelectField(
+        "Groeipotentieel: haalbare trede binnen een jaar",
+        choices=LADDER_CHOICES,
+        validators=[InputRequired("Kies een trede.")],
+    )
+    note = TextAreaField("Toelichting", validators=[Optional(), Length(max=4000)])
+
+    def validate_growth_rung(self, field):
+        if field.errors or self.ladder_rung.errors:
+            return
+        rungs = (field.data or "", self.ladder_rung.data or "")
+        if all(r.isdigit() for r in rungs) and int(rungs[0]) < int(rungs[1]):
+            raise ValidationError("Het groeipotentieel kan niet lager zijn dan de huidige trede.")
+
+    def score_fields(self):
+        return [self[f"zrm_{domain}"] for domain in ZRM_DOMAIN_LABELS]
+
+    def scores(self) -> dict[str, int | None]:
+        return {
+            domain: (None if self[f"zrm_{domain}"].data == "ng" else int(self[f"zrm_{domain}"].data))
+            for domain in ZRM_DOMAIN_LABELS
+        }
+
+
+for _domain, _label in ZRM_DOMAIN_LABELS.items():
+    setattr(
+        AssessmentForm,
+        f"zrm_{_domain}",
+        SelectField(_label, choices=SCORE_CHOICES, validators=[InputRequired("Kies een score of 'niet gescoord'.")]),
+    )
+
+
+# --------------------------------------------------------------------------- goals and actions
+
+
+class GoalForm(FlaskForm):
+    domain = SelectField(
+        "Leefgebied",
+        choices=choices(ZRM_DOMAIN_LABELS, "Kies een leefgebied"),
+        validators=[InputRequired("Kies een leefgebied.")],
+    )
+    description = TextAreaField("Doel", validators=[DataRequired("Beschrijf het doel."), Length(max=1000)])
+    target_date = DateField(
+        "Streefdatum",
+        validators=[
+            Optional(),
+            date_between(lambda: EARLIEST, lambda: date(2040, 12, 31), "Kies een streefdatum tussen 2020 en 2040."),
+        ],
+    )
+
+
+class GoalStatusForm(FlaskForm):
+    status = SelectField("Status van het doel", choices=choices(GOAL_STATUS_LABELS))
+
+
+class ActionForm(FlaskForm):
+    description = StringField("Actie", validators=[DataRequired("Beschrijf de actie."), Length(max=500)])
+    who = SelectField("Wie doet het", choices=[], validators=[InputRequired("Kies wie de actie doet.")])
+    due_date = DateField(
+        "Uiterlijk op",
+        validators=[
+            Optional(),
+            date_between(lambda: EARLIEST, lambda: date(2040, 12, 31), "Kies een datum tussen 2020 en 2040."),
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- conversations
+
+
+class ConversationForm(FlaskForm):
+    held_at = DateTimeLocalField(
+        "Datum en tijd", format="%Y-%m-%dT%H:%M", validators=[InputRequired("Vul een datum en tijd in.")]
+    )
+    kind = SelectField("Soort gesprek", choices=choices(CONVERSATION_KIND_LABELS))
+    attendance = SelectField("Aanwezigheid", choices=choices(ATTENDANCE_LABELS))
+    cancel_reason = StringField("Reden van afmelden", validators=[Optional(), Length(max=500)])
+    summary = TextAreaField("Verslag (vertrouwelijk)", validators=[Optional(), Length(max=5000)])
+    next_action = StringField("Volgende actie", validators=[Optional(), Length(max=500)])
+
+    def validate_held_at(self, field):
+        if field.data and not (EARLIEST.year <= field.data.year <= 2040):
+            raise ValidationError("Kies een datum tussen 2020 en 2040.")
+
+    def validate_attendance(self, field):
+        if (
+            field.data in ("verschenen", "niet_verschenen", "afgemeld")
+            and self.held_at.data
+            and self.held_at.data > local_now()
+        ):
+            raise ValidationError("Een gesprek in de toekomst is nog 'gepland'.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.attendance.data == "afgemeld" and not (self.cancel_reason.data or "").strip():
+            self.cancel_reason.errors = [*self.cancel_reason.errors, "Vul de reden van afmelden in."]
+            valid = False
+        return valid

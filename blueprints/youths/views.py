@@ -1,0 +1,455 @@
+"""Case-file pages for life-coaches: list, intake, the file, workflow, ZRM, goals, conversations, timeline.
+
+Access: coaches only. Case content (assessments, notes, conversations) is not for finance, partners
+or beheer; beheer sees who opened which file in the audit log. Every view of a file is logged.
+"""
+
+from datetime import date
+
+from flask import abort, flash, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from blueprints.budget.queries import maatwerk_for_participant
+from blueprints.partners.queries import participant_commitments
+from blueprints.youths import bp, followup, queries, timeline, workflow, zrm
+from blueprints.youths.forms import (
+    ActionForm,
+    AssessmentForm,
+    ConversationForm,
+    ExtendForm,
+    GoalForm,
+    GoalStatusForm,
+    IntakeForm,
+    ParticipantFilterForm,
+    StatusForm,
+)
+from blueprints.youths.times import local_now, to_local, to_utc
+from core.access import allow
+from core.audit import record
+from core.forms import EmptyForm
+from core.htmx import redirect_after_post, render
+from models import (
+    Action,
+    Assessment,
+    Conversation,
+    Goal,
+    Participant,
+    ParticipantStatus,
+    ZrmScore,
+    db,
+)
+
+COACH = "coach"
+
+
+def open_file(participant_id: int) -> Participant:
+    """Load a participant or 404, and log that the signed-in coach looked at this file."""
+    participant = queries.get_participant(participant_id)
+    record(db.session, "view", participant)
+    return participant
+
+
+def invalid(form) -> int:
+    """Status for a form with errors: 422 (htmx is configured to swap it)."""
+    return 422 if form.errors else 200
+
+
+# --------------------------------------------------------------------------- list and intake
+
+
+@bp.route("/")
+@allow(COACH)
+def index():
+    form = ParticipantFilterForm(request.args)
+    coach_list = queries.coaches()
+    form.coach.choices = [("", "Alle life-coaches")] + [(str(c.id), c.name) for c in coach_list]
+    form.validate()  # invalid values are shown at the field and simply not used as a filter
+    filters = queries.ListFilter(
+        q="" if form.q.errors else (form.q.data or "").strip(),
+        status="" if form.status.errors else form.status.data or "",
+        coach_id=int(form.coach.data) if (form.coach.data or "").isdigit() else None,
+        followup_only=bool(form.opvolging.data),
+        sort="naam" if form.sort.errors else form.sort.data or "naam",
+    )
+    pager = queries.participant_page(filters, max(request.args.get("pagina", 1, type=int), 1))
+    args = {k: v for k, v in request.args.items() if k != "pagina" and v}
+    return render(
+        "youths/index.html", "youths/partials/list_results.html", form=form, pager=pager, args=args, today=date.today()
+    )
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@allow(COACH)
+def new():
+    form = IntakeForm()
+    form.coach_id.choices = [("", "Kies een life-coach")] + [(str(c.id), c.name) for c in queries.coaches()]
+    if request.method == "GET":
+        form.coach_id.data = str(current_user.id)
+    if form.validate_on_submit():
+        participant = Participant(
+            first_name=form.first_name.data.strip(),
+            last_name=form.last_name.data.strip(),
+            date_of_birth=form.date_of_birth.data,
+            email=(form.email.data or "").strip() or None,
+            phone=(form.phone.data or "").strip() or None,
+            address=(form.address.data or "").strip() or None,
+            highest_education=form.highest_education.data,
+            has_startkwalificatie=bool(form.has_startkwalificatie.data),
+            referral_source=form.referral_source.data,
+            coach_id=int(form.coach_id.data),
+            start_date=form.start_date.data,
+            end_date=workflow.planned_end(form.start_date.data),
+        )
+        workflow.register(participant, current_user, date.today())
+        result = form.eligibility
+        if not result.eligible:
+            participant.eligibility_exception = form.exception_reason.data.strip()
+            record(
+                db.session,
+                "eligibility_exception",
+                participant,
+                changes={
+                    "reden": (None, participant.eligibility_exception),
+                    "regels": (None, " ".join(result.reasons)),
+                },
+            )
+        db.session.commit()
+        flash(f"{participant.full_name} is aangemeld.", "success")
+        return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+    return render("youths/new.html", form=form, status=invalid(form))
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def file_context(participant: Participant) -> dict:
+    case = queries.load_case_file(participant)
+    summary = zrm.summarise(case.assessments)
+    organisations = queries.partner_organisations()
+    items, more = timeline.page(case, 1)
+    today = date.today()
+    return {
+        "p": participant,
+        "case": case,
+        "summary": summary,
+        "chart": zrm.chart(summary) if case.assessments else None,
+        "ladder_label": zrm.ladder_label,
+        "moves": workflow.allowed_moves(participant.status),
+        "move_labels": workflow.MOVE_LABELS,
+        "days_left": workflow.days_left(participant, today),
+        "today": today,
+        "goal_forms": goal_forms(case.goals, organisations),
+        "new_goal_form": GoalForm(formdata=None),
+        "timeline_items": items,
+        "timeline_more": more,
+        "timeline_page": 1,
+        "button_form": EmptyForm(formdata=None),
+        "participant_commitments": participant_commitments(participant.id),  # partners feature
+        "maatwerk": maatwerk_for_participant(participant.id),  # budget feature
+    }
+
+
+@bp.route("/<int:participant_id>")
+@allow(COACH)
+def show(participant_id: int):
+    participant = open_file(participant_id)
+    context = file_context(participant)
+    db.session.commit()
+    return render("youths/show.html", "youths/partials/file.html", **context)
+
+
+@bp.route("/<int:participant_id>/tijdlijn")
+@allow(COACH)
+def timeline_page(participant_id: int):
+    participant = open_file(participant_id)
+    number = max(request.args.get("pagina", 1, type=int), 1)
+    items, more = timeline.page(queries.load_case_file(participant), number)
+    db.session.commit()
+    return render(
+        "youths/timeline.html",
+        "youths/partials/timeline_items.html",
+        p=participant,
+        timeline_items=items,
+        timeline_more=more,
+        timeline_page=number,
+    )
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+@bp.route("/<int:participant_id>/status", methods=["GET", "POST"])
+@allow(COACH)
+def status(participant_id: int):
+    participant = open_file(participant_id) if request.method == "GET" else queries.get_participant(participant_id)
+    form = StatusForm()
+    target = request.values.get("naar") or form.to_status.data
+    if request.method == "GET":
+        form.to_status.data = target
+    if form.validate_on_submit():
+        try:
+            workflow.change_status(
+                participant,
+                form.to_status.data,
+                current_user,
+                form.on.data,
+                outcome=form.outcome.data or None,
+                note=form.note.data,
+                reason=form.reason.data,
+            )
+        except workflow.WorkflowError as error:
+            form[error.field].errors = [str(error)]
+        else:
+            db.session.commit()
+            if participant.status in (ParticipantStatus.AFGEROND, ParticipantStatus.UITGEVALLEN):
+                flash("Het dossier is afgesloten. Leg nu de eindmeting vast: ZRM en participatieladder.", "warning")
+                return redirect_after_post(
+                    url_for("youths.new_assessment", participant_id=participant.id, soort="eind")
+                )
+            flash(f"De status is nu: {participant.status_label}.", "success")
+            return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+    db.session.commit()  # the view log entry
+    return render(
+        "youths/status.html",
+        p=participant,
+        form=form,
+        target=target if target in workflow.allowed_moves(participant.status) else None,
+        moves=workflow.allowed_moves(participant.status),
+        move_labels=workflow.MOVE_LABELS,
+        status=invalid(form),
+    )
+
+
+@bp.route("/<int:participant_id>/verlengen", methods=["GET", "POST"])
+@allow(COACH)
+def extend(participant_id: int):
+    participant = queries.get_participant(participant_id)
+    form = ExtendForm()
+    if request.method == "GET":
+        form.new_end.data = workflow.add_months(participant.end_date, 3)
+    if form.validate_on_submit():
+        try:
+            workflow.extend(participant, form.new_end.data, form.reason.data, current_user)
+        except workflow.WorkflowError as error:
+            form[error.field].errors = [str(error)]
+        else:
+            db.session.commit()
+            flash("Het perspectiefjaar is verlengd.", "success")
+            return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+    return render("youths/extend.html", p=participant, form=form, status=invalid(form))
+
+
+# --------------------------------------------------------------------------- ZRM and ladder
+
+
+@bp.route("/<int:participant_id>/metingen/nieuw", methods=["GET", "POST"])
+@allow(COACH)
+def new_assessment(participant_id: int):
+    participant = queries.get_participant(participant_id)
+    form = AssessmentForm()
+    if request.method == "GET":
+        has_any = db.session.scalar(select(Assessment.id).where(Assessment.participant_id == participant.id).limit(1))
+        closed = participant.status in (ParticipantStatus.AFGEROND, ParticipantStatus.UITGEVALLEN)
+        wanted = request.args.get("soort")
+        form.kind.data = (
+            wanted
+            if wanted in ("intake", "tussentijds", "eind")
+            else ("eind" if closed else "tussentijds" if has_any else "intake")
+        )
+    if form.validate_on_submit():
+        assessment = Assessment(
+            participant_id=participant.id,
+            assessed_on=form.assessed_on.data,
+            kind=form.kind.data,
+            ladder_rung=int(form.ladder_rung.data),
+            growth_rung=int(form.growth_rung.data),
+            note=(form.note.data or "").strip() or None,
+            assessed_by_id=current_user.id,
+            scores=[ZrmScore(domain=d, score=s) for d, s in form.scores().items()],
+        )
+        db.session.add(assessment)
+        db.session.commit()
+        flash("De meting is opgeslagen.", "success")
+        return redirect_after_post(url_for("youths.show", participant_id=participant.id) + "#zrm")
+    return render("youths/assessment_form.html", p=participant, form=form, status=invalid(form))
+
+
+# --------------------------------------------------------------------------- goals and actions
+
+
+def who_choices(organisations) -> list[tuple[str, str]]:
+    return [("deelnemer", "Deelnemer"), ("coach", "Life-coach")] + [(f"partner-{o.id}", o.name) for o in organisations]
+
+
+def goal_forms(goals, organisations, posted: dict | None = None) -> dict:
+    """Per goal: its inline status form and new-action form, with unique field ids (prefixes)."""
+    forms = {}
+    for goal in goals:
+        status_form = GoalStatusForm(formdata=None, prefix=f"doel{goal.id}", status=goal.status)
+        action_form = ActionForm(formdata=None, prefix=f"actie{goal.id}")
+        action_form.who.choices = who_choices(organisations)
+        forms[goal.id] = {"status": status_form, "action": action_form, **(posted or {}).get(goal.id, {})}
+    return forms
+
+
+def load_goal(goal_id: int) -> Goal:
+    goal = db.session.scalar(
+        select(Goal)
+        .where(Goal.id == goal_id)
+        .options(joinedload(Goal.participant), selectinload(Goal.actions).joinedload(Action.organisation))
+    )
+    if goal is None:
+        abort(404)
+    return goal
+
+
+def render_goal(goal: Goal, forms: dict | None = None, status: int = 200):
+    organisations = queries.partner_organisations()
+    all_forms = goal_forms([goal], organisations, {goal.id: forms or {}})
+    return render(
+        "youths/goal.html",
+        "youths/partials/goal.html",
+        goal=goal,
+        p=goal.participant,
+        forms=all_forms[goal.id],
+        today=date.today(),
+        button_form=EmptyForm(formdata=None),
+        status=status,
+    )
+
+
+@bp.route("/<int:participant_id>/doelen/nieuw", methods=["GET", "POST"])
+@allow(COACH)
+def new_goal(participant_id: int):
+    participant = queries.get_participant(participant_id)
+    form = GoalForm()
+    if form.validate_on_submit():
+        goal = Goal(
+            participant_id=participant.id,
+            domain=form.domain.data,
+            description=form.description.data.strip(),
+            target_date=form.target_date.data,
+            status="open",
+            created_by_id=current_user.id,
+        )
+        db.session.add(goal)
+        db.session.commit()
+        flash("Het doel is toegevoegd.", "success")
+        return redirect_after_post(url_for("youths.show", participant_id=participant.id) + f"#doel-{goal.id}")
+    return render("youths/goal_form.html", p=participant, form=form, status=invalid(form))
+
+
+@bp.route("/doelen/<int:goal_id>/status", methods=["POST"])
+@allow(COACH)
+def goal_status(goal_id: int):
+    goal = load_goal(goal_id)
+    form = GoalStatusForm(prefix=f"doel{goal.id}")
+    if form.validate_on_submit():
+        goal.status = form.status.data
+        db.session.commit()
+        if not request.headers.get("HX-Request"):
+            flash("De status van het doel is opgeslagen.", "success")
+            return redirect_after_post(url_for("youths.show", participant_id=goal.participant_id) + f"#doel-{goal.id}")
+        return render_goal(load_goal(goal_id))
+    return render_goal(goal, {"status": form}, status=422)
+
+
+@bp.route("/doelen/<int:goal_id>/acties", methods=["POST"])
+@allow(COACH)
+def new_action(goal_id: int):
+    goal = load_goal(goal_id)
+    organisations = queries.partner_organisations()
+    form = ActionForm(prefix=f"actie{goal.id}")
+    form.who.choices = who_choices(organisations)
+    if form.validate_on_submit():
+        who, _, org_id = form.who.data.partition("-")
+        db.session.add(
+            Action(
+                goal_id=goal.id,
+                description=form.description.data.strip(),
+                who=who,
+                organisation_id=int(org_id) if who == "partner" else None,
+                due_date=form.due_date.data,
+            )
+        )
+        db.session.commit()
+        if not request.headers.get("HX-Request"):
+            flash("De actie is toegevoegd.", "success")
+            return redirect_after_post(url_for("youths.show", participant_id=goal.participant_id) + f"#doel-{goal.id}")
+        return render_goal(load_goal(goal_id))
+    return render_goal(goal, {"action": form}, status=422)
+
+
+@bp.route("/acties/<int:action_id>/klaar", methods=["POST"])
+@allow(COACH)
+def toggle_action(action_id: int):
+    action = queries.get_action(action_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        action.done = not action.done
+        action.done_on = date.today() if action.done else None
+        db.session.commit()
+    if not request.headers.get("HX-Request"):
+        return redirect_after_post(
+            url_for("youths.show", participant_id=action.goal.participant_id) + f"#doel-{action.goal_id}"
+        )
+    return render_goal(load_goal(action.goal_id))
+
+
+# --------------------------------------------------------------------------- conversations
+
+
+def save_conversation(conversation: Conversation, form: ConversationForm) -> None:
+    conversation.held_at = to_utc(form.held_at.data)
+    conversation.kind = form.kind.data
+    conversation.attendance = form.attendance.data
+    conversation.cancel_reason = (
+        (form.cancel_reason.data or "").strip() or None if form.attendance.data == "afgemeld" else None
+    )
+    conversation.summary = (form.summary.data or "").strip() or None
+    conversation.next_action = (form.next_action.data or "").strip() or None
+
+
+@bp.route("/<int:participant_id>/gesprekken/nieuw", methods=["GET", "POST"])
+@allow(COACH)
+def new_conversation(participant_id: int):
+    participant = queries.get_participant(participant_id)
+    form = ConversationForm()
+    if request.method == "GET":
+        form.held_at.data = local_now()
+        form.kind.data = "voortgangsgesprek"
+        form.attendance.data = "gepland"
+    if form.validate_on_submit():
+        conversation = Conversation(participant_id=participant.id, coach_id=current_user.id)
+        save_conversation(conversation, form)
+        db.session.add(conversation)
+        followup.refresh_followup(participant)
+        db.session.commit()
+        flash("Het gesprek is opgeslagen.", "success")
+        return redirect_after_post(url_for("youths.show", participant_id=participant.id) + "#gesprekken")
+    return render("youths/conversation_form.html", p=participant, form=form, conversation=None, status=invalid(form))
+
+
+@bp.route("/gesprekken/<int:conversation_id>/bewerken", methods=["GET", "POST"])
+@allow(COACH)
+def edit_conversation(conversation_id: int):
+    conversation = queries.get_conversation(conversation_id)
+    participant = queries.get_participant(conversation.participant_id)
+    form = ConversationForm(obj=conversation if request.method == "GET" else None)
+    if request.method == "GET":
+        form.held_at.data = to_local(conversation.held_at)
+        record(db.session, "view", participant)
+        db.session.commit()
+    if form.validate_on_submit():
+        save_conversation(conversation, form)
+        followup.refresh_followup(participant)
+        db.session.commit()
+        flash("Het gesprek is bijgewerkt.", "success")
+        return redirect_after_post(
+            url_for("youths.show", participant_id=participant.id) + f"#gesprek-{conversation.id}"
+        )
+    return render(
+        "youths/conversation_form.html", p=participant, form=form, conversation=conversation, status=invalid(form)
+    )

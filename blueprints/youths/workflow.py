@@ -1,0 +1,153 @@
+"""The status workflow of a case file and the length of the perspectiefjaar. Plain rules, no HTTP.
+
+aangemeld -> intake -> actief -> afgerond (needs an outcome) or uitgevallen (needs a reason).
+Every move is a dated, attributed StatusChange. The contracts feature calls `activate_after_contract`.
+"""
+
+import calendar
+from datetime import date
+
+from core.audit import record
+from models import OUTCOME_LABELS, Participant, ParticipantStatus, StatusChange, User, db
+
+S = ParticipantStatus
+
+ALLOWED_MOVES: dict[str, set[str]] = {
+    S.AANGEMELD: {S.INTAKE},
+    S.INTAKE: {S.ACTIEF},
+    S.ACTIEF: {S.AFGEROND, S.UITGEVALLEN},
+    S.AFGEROND: set(),
+    S.UITGEVALLEN: set(),
+}
+# A fully signed inspanningscontract starts the year, also straight from 'aangemeld'.
+CONTRACT_ACTIVATION_FROM = {S.AANGEMELD, S.INTAKE}
+
+MOVE_LABELS = {
+    S.INTAKE: "Naar intake",
+    S.ACTIEF: "Activeren (perspectiefjaar start)",
+    S.AFGEROND: "Afsluiten met uitstroom",
+    S.UITGEVALLEN: "Uitval vastleggen",
+}
+
+# Outcomes a completed year can have; 'uitgevallen' is recorded through the dropout move instead.
+COMPLETION_OUTCOMES = {k: v for k, v in OUTCOME_LABELS.items() if k != "uitgevallen"}
+
+
+class WorkflowError(ValueError):
+    """A refused move, with a Dutch message and the form field it belongs to."""
+
+    def __init__(self, message: str, field: str = "to_status"):
+        super().__init__(message)
+        self.field = field
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def planned_end(start_date: date) -> date:
+    """The perspectiefjaar ends 12 months after the start."""
+    return add_months(start_date, 12)
+
+
+def days_left(participant: Participant, today: date) -> int:
+    return (participant.end_date - today).days
+
+
+def allowed_moves(status: str) -> list[str]:
+    order = list(S)
+    return sorted(ALLOWED_MOVES.get(status, set()), key=order.index)
+
+
+def change_status(
+    participant: Participant,
+    to_status: str,
+    actor: User | None,
+    on: date,
+    *,
+    outcome: str | None = None,
+    note: str | None = None,
+    reason: str | None = None,
+    today: date | None = None,
+) -> StatusChange:
+    """Move `participant` to `to_status` or raise WorkflowError. Adds the StatusChange to the session."""
+    today = today or date.today()
+    if to_status not in ALLOWED_MOVES.get(participant.status, set()):
+        raise WorkflowError(_refusal(participant.status, to_status))
+    if on > today:
+        raise WorkflowError("De datum kan niet in de toekomst liggen.", "on")
+    note = (note or "").strip() or None
+    reason = (reason or "").strip() or None
+    if to_status == S.AFGEROND:
+        if outcome not in COMPLETION_OUTCOMES:
+            raise WorkflowError("Kies de uitstroom: waar gaat de deelnemer naartoe?", "outcome")
+        participant.outcome, participant.outcome_date, participant.outcome_note = outcome, on, note
+    if to_status == S.UITGEVALLEN:
+        if not reason:
+            raise WorkflowError("Vul de reden van uitval in.", "reason")
+        participant.dropout_reason = reason
+        participant.outcome, participant.outcome_date, participant.outcome_note = "uitgevallen", on, note
+    return _move(participant, to_status, actor, on, note=reason or note)
+
+
+def activate_after_contract(participant: Participant, actor: User | None, on: date | None = None) -> StatusChange:
+    """Called by the contracts feature when the inspanningscontract is fully signed.
+
+    Moves an 'aangemeld' or 'intake' participant to 'actief'; anything else raises WorkflowError.
+    The caller commits.
+    """
+    if participant.status not in CONTRACT_ACTIVATION_FROM:
+        raise WorkflowError(_refusal(participant.status, S.ACTIEF))
+    return _move(participant, S.ACTIEF, actor, on or date.today(), note="Inspanningscontract volledig ondertekend")
+
+
+def register(participant: Participant, actor: User | None, on: date) -> StatusChange:
+    """The first entry of a new file: registered ('aangemeld')."""
+    participant.status = S.AANGEMELD.value
+    if participant.id is None:
+        db.session.add(participant)
+        db.session.flush()
+    change = StatusChange(participant_id=participant.id, to_status=S.AANGEMELD.value, changed_on=on, changed_by=actor)
+    db.session.add(change)
+    return change
+
+
+def extend(participant: Participant, new_end: date, reason: str, actor: User | None) -> None:
+    """Extend the year to `new_end`; needs a reason and a later date. Raises WorkflowError."""
+    reason = (reason or "").strip()
+    if participant.status in (S.AFGEROND, S.UITGEVALLEN):
+        raise WorkflowError("Een afgesloten dossier kan niet worden verlengd.", "new_end")
+    if new_end <= participant.end_date:
+        raise WorkflowError("De nieuwe einddatum moet na de huidige einddatum liggen.", "new_end")
+    if new_end > add_months(participant.start_date, 24):
+        raise WorkflowError("Verlengen kan tot uiterlijk 24 maanden na de start.", "new_end")
+    if not reason:
+        raise WorkflowError("Vul de reden van de verlenging in.", "reason")
+    old_end = participant.end_date
+    participant.end_date = new_end
+    participant.extension_reason = reason
+    record(db.session, "extend", participant, changes={"end_date": (old_end, new_end), "reden": (None, reason)})
+
+
+def _move(participant: Participant, to_status: str, actor: User | None, on: date, note: str | None) -> StatusChange:
+    change = StatusChange(
+        participant_id=participant.id,
+        from_status=participant.status,
+        to_status=str(to_status),
+        changed_on=on,
+        changed_by=actor,
+        note=note,
+    )
+    participant.status = str(to_status)
+    db.session.add(change)
+    return change
+
+
+def _refusal(current: str, to_status: str) -> str:
+    labels = {s.value: s.value for s in S}
+    if current in (S.AFGEROND, S.UITGEVALLEN):
+        return f"Dit dossier is al {labels[current]}; de status kan niet meer veranderen."
+    possible = ", ".join(allowed_moves(current)) or "geen"
+    return f"Van '{labels.get(current, current)}' naar '{to_status}' kan niet. Mogelijk: {possible}."
