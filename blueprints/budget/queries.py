@@ -1,0 +1,449 @@
+"""Read-only budget queries for pages and exports: SQL aggregates, a fixed number of queries.
+
+The dashboard's query count does not grow with the number of requests: every figure is a
+GROUP BY or a correlated SUM, and lists are paginated with their relations joined in.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import joinedload
+
+from blueprints.budget.rules import exact_sum, from_cents, pot_figures
+from core.money import CENT
+from models import (
+    MAATWERK_CATEGORY_LABELS,
+    REQUEST_STATUS_LABELS,
+    BudgetPot,
+    BudgetYear,
+    LifeCoachInvoice,
+    MaatwerkRequest,
+    Participant,
+    RequestStatus,
+    User,
+    db,
+)
+
+SPEND_STATUSES = (RequestStatus.GOEDGEKEURD.value, RequestStatus.BETAALD.value)
+MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+@dataclass
+class Filters:
+    """The dashboard's filters; the exports use the same."""
+
+    category: str = ""
+    status: str = ""
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in (("categorie", self.category), ("status", self.status)) if v}
+
+
+def budget_years() -> list[BudgetYear]:
+    return list(db.session.scalars(select(BudgetYear).order_by(BudgetYear.year)))
+
+
+def _year_requests(year: int):
+    """Requests of the maatwerk pot (or any pot) of `year`, as a base statement to extend."""
+    return (
+        select(MaatwerkRequest)
+        .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .where(BudgetYear.year == year)
+    )
+
+
+def _apply(query, filters: Filters, default_statuses=None):
+    if filters.category:
+        query = query.where(MaatwerkRequest.category == filters.category)
+    if filters.status:
+        query = query.where(MaatwerkRequest.status == filters.status)
+    elif default_statuses:
+        query = query.where(MaatwerkRequest.status.in_(default_statuses))
+    return query
+
+
+def _pot_join(query, year: int):
+    return (
+        query.join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .where(BudgetYear.year == year)
+    )
+
+
+def spend_by_category(year: int, filters: Filters) -> list[dict]:
+    query = _pot_join(
+        select(MaatwerkRequest.category, exact_sum(MaatwerkRequest.amount), func.count(MaatwerkRequest.id)), year
+    )
+    query = _apply(query, filters, SPEND_STATUSES).group_by(MaatwerkRequest.category)
+    rows = [
+        {"category": c, "label": MAATWERK_CATEGORY_LABELS.get(c, c), "amount": from_cents(s), "count": n}
+        for c, s, n in db.session.execute(query)
+    ]
+    return sorted(rows, key=lambda r: r["amount"], reverse=True)
+
+
+def top_participants(year: int, filters: Filters, limit: int = 10) -> list[dict]:
+    total = exact_sum(MaatwerkRequest.amount)
+    query = _pot_join(
+        select(Participant.id, Participant.first_name, Participant.last_name, total, func.count(MaatwerkRequest.id))
+        .select_from(MaatwerkRequest)
+        .join(Participant, Participant.id == MaatwerkRequest.participant_id),
+        year,
+    )
+    query = (
+        _apply(query, filters, SPEND_STATUSES)
+        .group_by(Participant.id, Participant.first_name, Participant.last_name)
+        .order_by(total.desc(), Participant.id)
+        .limit(limit)
+    )
+    return [
+        {"id": pid, "name": f"{first} {last}", "amount": from_cents(s), "count": n}
+        for pid, first, last, s, n in db.session.execute(query)
+    ]
+
+
+def average_per_participant(year: int, filters: Filters) -> dict:
+    query = _pot_join(
+        select(exact_sum(MaatwerkRequest.amount), func.count(func.distinct(MaatwerkRequest.participant_id))), year
+    )
+    total_cents, participants = db.session.execute(_apply(query, filters, SPEND_STATUSES)).one()
+    total = from_cents(total_cents)
+    average = (total / participants).quantize(CENT, rounding=ROUND_HALF_UP) if participants else Decimal("0.00")
+    return {"total": total, "participants": participants, "average": average}
+
+
+def _month_index(year: int, y, m) -> int:
+    y, m = int(y), int(m)
+    if y < year:
+        return 1
+    if y > year:
+        return 12
+    return m
+
+
+def monthly_paid(year: int) -> list[Decimal]:
+    """Realised spend (paid requests + life-coach invoices) per month of the budget year, 12 values."""
+    months = [Decimal("0.00")] * 12
+    paid = _pot_join(
+        select(
+            extract("year", MaatwerkRequest.paid_on),
+            extract("month", MaatwerkRequest.paid_on),
+            exact_sum(MaatwerkRequest.amount),
+        ).where(MaatwerkRequest.status == RequestStatus.BETAALD.value),
+        year,
+    ).group_by(extract("year", MaatwerkRequest.paid_on), extract("month", MaatwerkRequest.paid_on))
+    invoices = (
+        select(
+            extract("year", LifeCoachInvoice.invoice_date),
+            extract("month", LifeCoachInvoice.invoice_date),
+            exact_sum(LifeCoachInvoice.amount),
+        )
+        .join(BudgetPot, BudgetPot.id == LifeCoachInvoice.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .where(BudgetYear.year == year)
+        .group_by(extract("year", LifeCoachInvoice.invoice_date), extract("month", LifeCoachInvoice.invoice_date))
+    )
+    for query in (paid, invoices):
+        for y, m, cents in db.session.execute(query):
+            months[_month_index(year, y, m) - 1] += from_cents(cents)
+    return months
+
+
+def months_elapsed(year: int, today: date) -> int:
+    if year < today.year:
+        return 12
+    if year > today.year:
+        return 0
+    return today.month
+
+
+def burn(year: int, figures: dict, today: date) -> dict:
+    """Monthly burn, the cumulative line, the budget line and a year-end forecast.
+
+    Forecast = paid so far + open commitments + the average monthly spend so far for each month
+    still to come (commitments are money already promised; the burn rate stands for what is still
+    to be asked).
+    """
+    monthly = monthly_paid(year)
+    elapsed = months_elapsed(year, today)
+    cumulative, running = [], Decimal("0.00")
+    for amount in monthly:
+        running += amount
+        cumulative.append(running)
+    paid_to_date = sum(monthly[:elapsed], Decimal("0.00")) if elapsed else Decimal("0.00")
+    rate = (paid_to_date / elapsed).quantize(CENT, rounding=ROUND_HALF_UP) if elapsed else Decimal("0.00")
+    committed = sum((f.committed for f in figures.values()), Decimal("0.00"))
+    budget = sum((f.total for f in figures.values()), Decimal("0.00"))
+    forecast = running + committed + rate * (12 - elapsed)
+    return {
+        "monthly": monthly,
+        "cumulative": cumulative,
+        "elapsed": elapsed,
+        "rate": rate,
+        "committed": committed,
+        "budget": budget,
+        "forecast": forecast,
+        "over": forecast > budget,
+        "chart": chart_geometry(cumulative, budget, forecast, elapsed),
+    }
+
+
+def chart_geometry(cumulative, budget: Decimal, forecast: Decimal, elapsed: int) -> dict:
+    """Coordinates for the inline SVG: bars per month, the budget line, the forecast line."""
+    width, height, left, top, bottom = 640, 260, 80, 16, 40
+    plot_w, plot_h = width - left - 16, height - top - bottom
+    top_value = max([budget, forecast, *cumulative, Decimal("1")]) * Decimal("1.1")
+
+    def y(value) -> float:
+        return round(top + plot_h - float(value / top_value) * plot_h, 1)
+
+    step = plot_w / 12
+    bars = []
+    for i, value in enumerate(cumulative):
+        if i >= elapsed:
+            break
+        bar_y = y(value)
+        bars.append(
+            {
+                "x": round(left + i * step + step * 0.15, 1),
+                "y": bar_y,
+                "w": round(step * 0.7, 1),
+                "h": round(top + plot_h - bar_y, 1),
+            }
+        )
+    labels = [{"x": round(left + i * step + step / 2, 1), "text": MONTHS[i]} for i in range(12)]
+    ticks = [{"y": y(top_value * k / 4), "value": (top_value * k / 4).quantize(Decimal("1"))} for k in range(0, 5)]
+    start_value = cumulative[elapsed - 1] if elapsed else Decimal("0")
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": width - 16,
+        "base": top + plot_h,
+        "bars": bars,
+        "labels": labels,
+        "label_y": height - bottom + 20,
+        "ticks": ticks,
+        "budget_y": y(budget),
+        "forecast": {
+            "x1": round(left + max(elapsed, 0) * step, 1),
+            "y1": y(start_value),
+            "x2": round(left + plot_w, 1),
+            "y2": y(forecast),
+        },
+    }
+
+
+def request_page(year: int, filters: Filters, page: int, per_page: int = 25):
+    query = _apply(_year_requests(year), filters).options(
+        joinedload(MaatwerkRequest.participant), joinedload(MaatwerkRequest.requested_by)
+    )
+    query = query.order_by(MaatwerkRequest.requested_at.desc(), MaatwerkRequest.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def pending_queue(year: int, limit: int = 50) -> list[MaatwerkRequest]:
+    query = (
+        _year_requests(year)
+        .where(MaatwerkRequest.status == RequestStatus.AANGEVRAAGD.value)
+        .options(joinedload(MaatwerkRequest.participant), joinedload(MaatwerkRequest.requested_by))
+        .order_by(MaatwerkRequest.requested_at, MaatwerkRequest.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def dashboard(year: int, filters: Filters, page: int, today: date | None = None) -> dict:
+    today = today or date.today()
+    figures = pot_figures(year=year)
+    return {
+        "figures": list(figures.values()),
+        "by_category": spend_by_category(year, filters),
+        "top": top_participants(year, filters),
+        "average": average_per_participant(year, filters),
+        "burn": burn(year, figures, today),
+        "queue": pending_queue(year),
+        "requests": request_page(year, filters, page),
+    }
+
+
+def maatwerk_for_participant(participant_id: int) -> dict:
+    """A participant's maatwerk history and totals, for the case file (two queries at most)."""
+    requests = list(
+        db.session.scalars(
+            select(MaatwerkRequest)
+            .where(MaatwerkRequest.participant_id == participant_id)
+            .options(joinedload(MaatwerkRequest.goal))
+            .order_by(MaatwerkRequest.requested_at.desc(), MaatwerkRequest.id.desc())
+        )
+    )
+    committed = sum((r.amount for r in requests if r.status == RequestStatus.GOEDGEKEURD.value), Decimal("0.00"))
+    paid = sum((r.amount for r in requests if r.status == RequestStatus.BETAALD.value), Decimal("0.00"))
+    pending = sum((r.amount for r in requests if r.status == RequestStatus.AANGEVRAAGD.value), Decimal("0.00"))
+    return {
+        "participant_id": participant_id,
+        "requests": requests,
+        "committed": committed,
+        "paid": paid,
+        "pending": pending,
+        "total": committed + paid,
+    }
+
+
+def my_requests(user: User, page: int):
+    query = (
+        select(MaatwerkRequest)
+        .where(MaatwerkRequest.requested_by_id == user.id)
+        .options(joinedload(MaatwerkRequest.participant))
+        .order_by(MaatwerkRequest.requested_at.desc(), MaatwerkRequest.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=25, error_out=False)
+
+
+def pending_count(year: int) -> int:
+    query = _year_requests(year).where(MaatwerkRequest.status == RequestStatus.AANGEVRAAGD.value)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def finance_summary(today: date | None = None) -> dict:
+    today = today or date.today()
+    return {
+        "year": today.year,
+        "figures": list(pot_figures(year=today.year).values()),
+        "pending": pending_count(today.year),
+    }
+
+
+# --------------------------------------------------------------------------- exports
+
+REQUEST_COLUMNS = [
+    "Nummer",
+    "Deelnemer",
+    "Categorie",
+    "Omschrijving",
+    "Leverancier",
+    "Bedrag",
+    "Status",
+    "Verwachte datum",
+    "Aangevraagd op",
+    "Aanvrager",
+    "Besluit door",
+    "Besloten op",
+    "Reden afwijzing",
+    "Factuurnummer",
+    "Betaald op",
+]
+PAYMENT_COLUMNS = [
+    "Soort",
+    "Nummer",
+    "Deelnemer",
+    "Categorie",
+    "Omschrijving",
+    "Leverancier",
+    "Factuurnummer",
+    "Betaald op",
+    "Bedrag",
+]
+
+
+def export_requests(year: int, filters: Filters):
+    """Rows (lists) of the year's requests with the dashboard filters; money stays Decimal."""
+    decider = User.__table__.alias("decider")
+    query = _apply(
+        _pot_join(
+            select(
+                MaatwerkRequest.id,
+                Participant.first_name,
+                Participant.last_name,
+                MaatwerkRequest.category,
+                MaatwerkRequest.description,
+                MaatwerkRequest.supplier,
+                MaatwerkRequest.amount,
+                MaatwerkRequest.status,
+                MaatwerkRequest.expected_on,
+                MaatwerkRequest.requested_at,
+                User.name,
+                decider.c.name,
+                MaatwerkRequest.decided_at,
+                MaatwerkRequest.rejection_reason,
+                MaatwerkRequest.invoice_number,
+                MaatwerkRequest.paid_on,
+            )
+            .select_from(MaatwerkRequest)
+            .join(Participant, Participant.id == MaatwerkRequest.participant_id)
+            .join(User, User.id == MaatwerkRequest.requested_by_id)
+            .outerjoin(decider, decider.c.id == MaatwerkRequest.decided_by_id),
+            year,
+        ),
+        filters,
+    ).order_by(MaatwerkRequest.id)
+    for row in db.session.execute(query):
+        (
+            rid,
+            first,
+            last,
+            cat,
+            desc,
+            supplier,
+            amount,
+            status,
+            expected,
+            req_at,
+            requester,
+            dec,
+            dec_at,
+            reason,
+            inv,
+            paid,
+        ) = row
+        yield [
+            rid,
+            f"{first} {last}",
+            MAATWERK_CATEGORY_LABELS.get(cat, cat),
+            desc,
+            supplier,
+            Decimal(str(amount)).quantize(CENT),
+            REQUEST_STATUS_LABELS.get(status, status),
+            expected,
+            req_at.date() if req_at else None,
+            requester,
+            dec,
+            dec_at.date() if dec_at else None,
+            reason,
+            inv,
+            paid,
+        ]
+
+
+def export_payments(year: int, filters: Filters):
+    """Paid requests (with the category filter) and life-coach invoices of the year."""
+    paid_filters = Filters(category=filters.category, status=RequestStatus.BETAALD.value)
+    if filters.status and filters.status != RequestStatus.BETAALD.value:
+        return
+    for row in export_requests(year, paid_filters):
+        yield ["Maatwerk", row[0], row[1], row[2], row[3], row[4], row[13], row[14], row[5]]
+    if filters.category:
+        return
+    invoices = (
+        select(LifeCoachInvoice)
+        .join(BudgetPot, BudgetPot.id == LifeCoachInvoice.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .where(BudgetYear.year == year)
+        .order_by(LifeCoachInvoice.invoice_date, LifeCoachInvoice.id)
+    )
+    for inv in db.session.scalars(invoices):
+        kind = "Creditnota life-coach" if inv.corrects_id else "Factuur life-coach"
+        yield [
+            kind,
+            inv.id,
+            "",
+            "",
+            inv.description,
+            inv.supplier,
+            inv.invoice_number,
+            inv.invoice_date,
+            Decimal(str(inv.amount)).quantize(CENT),
+        ]

@@ -1,0 +1,472 @@
+"""Budget rules without HTTP: pot totals, requests, four-eyes approval, payments, contributions.
+
+The one rule that matters most: approved + paid never exceeds a pot (a *taakstellend bedrag*), also
+when approvals race. Every spending decision first locks the pot (`lock_pot`), then reads the totals,
+then writes, all in one transaction. The caller commits on success and rolls back on `BudgetError`.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+
+from blueprints.budget.periods import PeriodClosed, ensure_open
+from core.audit import record
+from core.money import CENT, format_money, to_money
+from models import (
+    POT_KIND_LABELS,
+    BudgetContribution,
+    BudgetPot,
+    BudgetYear,
+    CarryOver,
+    LifeCoachInvoice,
+    MaatwerkRequest,
+    Organisation,
+    Participant,
+    PotKind,
+    RequestStatus,
+    Role,
+    User,
+    db,
+    utcnow,
+)
+
+DEFAULT_TOTAL = Decimal("150000.00")
+WARN_LEVELS = (90, 75)  # percent used at which finance sees a warning
+
+
+class BudgetError(ValueError):
+    """A refused budget action, with a Dutch message for the user."""
+
+
+# --------------------------------------------------------------------------- exact sums
+
+
+def exact_sum(column):
+    """SUM in whole cents: exact on PostgreSQL (NUMERIC) and on SQLite (which stores REAL)."""
+    return func.coalesce(func.sum(func.round(column * 100)), 0)
+
+
+def from_cents(value) -> Decimal:
+    """Turn an `exact_sum` result (int, float or Decimal of whole cents) into euros."""
+    return (Decimal(str(value or 0)) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------- pot figures
+
+
+@dataclass
+class PotFigures:
+    pot_id: int
+    kind: str
+    label: str
+    year: int
+    budget: Decimal  # the pot's share of the year's total
+    contributions: Decimal
+    carry_in: Decimal
+    carry_out: Decimal
+    committed: Decimal  # approved, not yet paid
+    paid: Decimal
+    pending: Decimal  # requested, not yet decided
+
+    @property
+    def total(self) -> Decimal:
+        return self.budget + self.contributions + self.carry_in - self.carry_out
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.paid
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.total - self.used
+
+    @property
+    def percent_used(self) -> Decimal:
+        if self.total <= 0:
+            return Decimal("0") if self.used <= 0 else Decimal("100")
+        return (100 * self.used / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def warning(self) -> int | None:
+        """90 or 75 when that share of the pot is used, else None."""
+        for level in WARN_LEVELS:
+            if self.percent_used >= level:
+                return level
+        return None
+
+    def fits(self, amount: Decimal) -> bool:
+        return self.used + amount <= self.total
+
+
+def _request_sum(status: RequestStatus):
+    return (
+        select(exact_sum(MaatwerkRequest.amount))
+        .where(MaatwerkRequest.pot_id == BudgetPot.id, MaatwerkRequest.status == status.value)
+        .scalar_subquery()
+    )
+
+
+def pot_figures(pot_ids=None, year: int | None = None) -> dict[int, PotFigures]:
+    """Budget, contributions, carry-over, committed, paid and pending of pots, in ONE query."""
+    contributions = (
+        select(exact_sum(BudgetContribution.amount)).where(BudgetContribution.pot_id == BudgetPot.id).scalar_subquery()
+    )
+    carry_in = select(exact_sum(CarryOver.amount)).where(CarryOver.to_pot_id == BudgetPot.id).scalar_subquery()
+    carry_out = select(exact_sum(CarryOver.amount)).where(CarryOver.from_pot_id == BudgetPot.id).scalar_subquery()
+    invoices = (
+        select(exact_sum(LifeCoachInvoice.amount)).where(LifeCoachInvoice.pot_id == BudgetPot.id).scalar_subquery()
+    )
+    query = (
+        select(
+            BudgetPot.id,
+            BudgetPot.kind,
+            BudgetYear.year,
+            BudgetPot.amount,
+            contributions,
+            carry_in,
+            carry_out,
+            _request_sum(RequestStatus.GOEDGEKEURD),
+            _request_sum(RequestStatus.BETAALD),
+            invoices,
+            _request_sum(RequestStatus.AANGEVRAAGD),
+        )
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .order_by(BudgetYear.year, BudgetPot.kind)
+    )
+    if pot_ids is not None:
+        query = query.where(BudgetPot.id.in_(list(pot_ids)))
+    if year is not None:
+        query = query.where(BudgetYear.year == year)
+    figures = {}
+    for row in db.session.execute(query):
+        pot_id, kind, pot_year, budget, contrib, c_in, c_out, committed, paid, invoiced, pending = row
+        figures[pot_id] = PotFigures(
+            pot_id=pot_id,
+            kind=kind,
+            label=POT_KIND_LABELS.get(kind, kind),
+            year=pot_year,
+            budget=to_money(budget),
+            contributions=from_cents(contrib),
+            carry_in=from_cents(c_in),
+            carry_out=from_cents(c_out),
+            committed=from_cents(committed),
+            paid=from_cents(paid) + from_cents(invoiced),
+            pending=from_cents(pending),
+        )
+    return figures
+
+
+def figures_for(pot_id: int) -> PotFigures:
+    return pot_figures([pot_id])[pot_id]
+
+
+# --------------------------------------------------------------------------- locking
+
+
+def lock_pot(pot_id: int) -> BudgetPot:
+    """Take the write lock that serialises every spending decision on this pot.
+
+    PostgreSQL: `SELECT ... FOR UPDATE` on the pot row; a second transaction waits here until the
+    first commits, and then reads the new totals (READ COMMITTED sees the committed rows).
+    SQLite ignores FOR UPDATE, so we start the transaction with `BEGIN IMMEDIATE`, which takes the
+    database write lock before we read the totals. Python's sqlite3 driver (legacy transaction
+    control, the default) only opens a transaction itself before INSERT/UPDATE/DELETE; the SELECTs a
+    view ran before this point opened none, so our own BEGIN IMMEDIATE is the one that counts. If the
+    driver already opened a transaction, it did so for a write, so this connection holds the write
+    lock already.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    pot = db.session.scalars(
+        select(BudgetPot).where(BudgetPot.id == pot_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+    if pot is None:
+        raise BudgetError("Deze pot bestaat niet.")
+    return pot
+
+
+def _reload_request(request_id: int) -> MaatwerkRequest:
+    """The request as committed right now (after the lock), not as this session remembered it."""
+    return db.session.scalars(
+        select(MaatwerkRequest)
+        .where(MaatwerkRequest.id == request_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+# --------------------------------------------------------------------------- budget years
+
+
+def pot_for(year: int, kind: PotKind) -> BudgetPot | None:
+    return db.session.scalars(
+        select(BudgetPot).join(BudgetYear).where(BudgetYear.year == year, BudgetPot.kind == kind.value)
+    ).one_or_none()
+
+
+def create_budget_year(year: int, total: Decimal = DEFAULT_TOTAL, lifecoach: Decimal | None = None) -> BudgetYear:
+    """A new budget year with its two pots (default split 50/50). The caller commits."""
+    if db.session.scalar(select(BudgetYear.id).where(BudgetYear.year == year)) is not None:
+        raise BudgetError(f"Begrotingsjaar {year} bestaat al.")
+    if lifecoach is None:
+        lifecoach = (total / 2).quantize(CENT, rounding=ROUND_HALF_UP)
+    if not Decimal("0") <= lifecoach <= total:
+        raise BudgetError("Het deel voor de life-coach moet tussen € 0,00 en het totaal liggen.")
+    budget_year = BudgetYear(year=year, total=total)
+    budget_year.pots = [
+        BudgetPot(kind=PotKind.LIFECOACH.value, amount=lifecoach),
+        BudgetPot(kind=PotKind.MAATWERK.value, amount=total - lifecoach),
+    ]
+    db.session.add(budget_year)
+    db.session.flush()
+    return budget_year
+
+
+def change_split(budget_year: BudgetYear, total: Decimal, lifecoach: Decimal) -> None:
+    """Change the year's total and split; refused when a pot would drop below what it already spent."""
+    if not Decimal("0") <= lifecoach <= total:
+        raise BudgetError("Het deel voor de life-coach moet tussen € 0,00 en het totaal liggen.")
+    pots = {pot.kind: pot for pot in budget_year.pots}
+    new_amounts = {PotKind.LIFECOACH.value: lifecoach, PotKind.MAATWERK.value: total - lifecoach}
+    for kind in sorted(pots):
+        lock_pot(pots[kind].id)
+    figures = pot_figures([pot.id for pot in pots.values()])
+    for kind, pot in pots.items():
+        fig = figures[pot.id]
+        new_total = fig.total - fig.budget + new_amounts[kind]
+        if new_total < fig.used:
+            raise BudgetError(
+                f"De pot {pot.label} heeft al {format_money(fig.used)} goedgekeurd of betaald. "
+                f"Met deze verdeling zou er maar {format_money(new_total)} in zitten."
+            )
+    budget_year.total = total
+    for kind, pot in pots.items():
+        pot.amount = new_amounts[kind]
+
+
+def add_contribution(
+    pot: BudgetPot, organisation: Organisation, amount: Decimal, booked_on: date, description: str, user: User
+) -> BudgetContribution:
+    _ensure_open(booked_on, "Deze bijdrage")
+    if amount <= 0:
+        raise BudgetError("Een bijdrage moet groter zijn dan € 0,00.")
+    contribution = BudgetContribution(
+        pot_id=pot.id,
+        organisation_id=organisation.id,
+        amount=amount,
+        booked_on=booked_on,
+        description=description,
+        created_by_id=user.id,
+    )
+    db.session.add(contribution)
+    db.session.flush()
+    record(
+        db.session, "contribution", pot, changes={"bijdrage": [None, amount], "organisatie": [None, organisation.name]}
+    )
+    return contribution
+
+
+def carry_over(from_year: BudgetYear, amount: Decimal, reason: str, decided_on: date, user: User) -> CarryOver:
+    """Move unspent maatwerk money to the next year: only as an explicit, logged finance decision."""
+    if user.role != Role.FINANCIEN.value:
+        raise BudgetError("Alleen financiën kan besluiten geld mee te nemen naar het volgende jaar.")
+    if not reason.strip():
+        raise BudgetError("Schrijf op waarom het geld wordt meegenomen.")
+    _ensure_open(decided_on, "Dit besluit")
+    source = pot_for(from_year.year, PotKind.MAATWERK)
+    target = pot_for(from_year.year + 1, PotKind.MAATWERK)
+    if source is None or target is None:
+        raise BudgetError(f"Maak eerst begrotingsjaar {from_year.year + 1} aan.")
+    lock_pot(source.id)
+    lock_pot(target.id)
+    remaining = figures_for(source.id).remaining
+    if amount > remaining:
+        raise BudgetError(
+            f"Er is maar {format_money(remaining)} over in Maatwerk {from_year.year}; "
+            f"{format_money(amount)} meenemen kan niet."
+        )
+    decision = CarryOver(
+        from_pot_id=source.id,
+        to_pot_id=target.id,
+        amount=amount,
+        decided_on=decided_on,
+        reason=reason.strip(),
+        decided_by_id=user.id,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    record(db.session, "carry_over", decision, changes={"bedrag": [None, amount]})
+    return decision
+
+
+# --------------------------------------------------------------------------- maatwerk requests
+
+
+def submit_request(participant: Participant, user: User, **fields) -> MaatwerkRequest:
+    """A coach asks for maatwerk money. The pot is the maatwerk pot of the expected date's year."""
+    if user.role != Role.COACH.value:
+        raise BudgetError("Alleen een life-coach kan maatwerk aanvragen.")
+    pot = pot_for(fields["expected_on"].year, PotKind.MAATWERK)
+    if pot is None:
+        raise BudgetError(f"Er is geen begrotingsjaar {fields['expected_on'].year}.")
+    request = MaatwerkRequest(
+        pot_id=pot.id,
+        participant_id=participant.id,
+        requested_by_id=user.id,
+        requested_at=utcnow(),
+        status=RequestStatus.AANGEVRAAGD.value,
+        **fields,
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def _ensure_open(day: date, what: str) -> None:
+    try:
+        ensure_open(day, what)
+    except PeriodClosed as exc:
+        raise BudgetError(str(exc)) from exc
+
+
+def _ensure_finance(user: User) -> None:
+    if user.role != Role.FINANCIEN.value:
+        raise BudgetError("Alleen financiën kan over aanvragen beslissen.")
+
+
+def approve_request(request: MaatwerkRequest, user: User, today: date | None = None) -> MaatwerkRequest:
+    """Approve under the pot lock: four-eyes, still pending, open month, and it must fit the pot."""
+    today = today or date.today()
+    _ensure_finance(user)
+    lock_pot(request.pot_id)
+    request = _reload_request(request.id)
+    if request.requested_by_id == user.id:
+        raise BudgetError("Vier-ogenprincipe: u kunt een aanvraag die u zelf deed niet goedkeuren.")
+    if request.status != RequestStatus.AANGEVRAAGD.value:
+        raise BudgetError(f"Deze aanvraag is al {request.status_label.lower()}; goedkeuren kan niet meer.")
+    _ensure_open(today, "Dit besluit")
+    figures = figures_for(request.pot_id)
+    if not figures.fits(request.amount):
+        raise BudgetError(
+            f"Goedkeuren kan niet: dan wordt de pot {figures.label} {figures.year} overschreden. "
+            f"Er is nog {format_money(figures.remaining)} vrij en deze aanvraag is {format_money(request.amount)}."
+        )
+    request.status = RequestStatus.GOEDGEKEURD.value
+    request.decided_by_id = user.id
+    request.decided_at = utcnow()
+    record(db.session, "approve", request, changes={"status": ["aangevraagd", "goedgekeurd"]})
+    return request
+
+
+def reject_request(request: MaatwerkRequest, user: User, reason: str, today: date | None = None) -> MaatwerkRequest:
+    today = today or date.today()
+    _ensure_finance(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise BudgetError("Geef een reden voor de afwijzing.")
+    if len(reason) > 2000:
+        raise BudgetError("De reden is te lang (hoogstens 2000 tekens).")
+    request = _reload_request(request.id)
+    if request.status != RequestStatus.AANGEVRAAGD.value:
+        raise BudgetError(f"Deze aanvraag is al {request.status_label.lower()}; afwijzen kan niet meer.")
+    _ensure_open(today, "Dit besluit")
+    request.status = RequestStatus.AFGEWEZEN.value
+    request.rejection_reason = reason
+    request.decided_by_id = user.id
+    request.decided_at = utcnow()
+    record(db.session, "reject", request, changes={"status": ["aangevraagd", "afgewezen"], "reden": [None, reason]})
+    return request
+
+
+def withdraw_request(request: MaatwerkRequest, user: User, today: date | None = None) -> MaatwerkRequest:
+    """The requester takes a request back, before a decision."""
+    today = today or date.today()
+    request = _reload_request(request.id)
+    if request.requested_by_id != user.id:
+        raise BudgetError("Alleen wie de aanvraag deed, kan hem intrekken.")
+    if request.status != RequestStatus.AANGEVRAAGD.value:
+        raise BudgetError("Er is al over deze aanvraag beslist; intrekken kan niet meer.")
+    _ensure_open(today, "Het intrekken")
+    request.status = RequestStatus.INGETROKKEN.value
+    record(db.session, "withdraw", request, changes={"status": ["aangevraagd", "ingetrokken"]})
+    return request
+
+
+def mark_paid(
+    request: MaatwerkRequest, user: User, invoice_number: str, paid_on: date, today: date | None = None
+) -> MaatwerkRequest:
+    """Record the payment of an approved request (the approved amount)."""
+    today = today or date.today()
+    _ensure_finance(user)
+    invoice_number = (invoice_number or "").strip()
+    if not invoice_number:
+        raise BudgetError("Vul het factuurnummer in.")
+    if paid_on > today:
+        raise BudgetError("De betaaldatum kan niet in de toekomst liggen.")
+    _ensure_open(paid_on, "Deze betaling")
+    request = _reload_request(request.id)
+    if request.status != RequestStatus.GOEDGEKEURD.value:
+        raise BudgetError("Alleen een goedgekeurde aanvraag kan als betaald worden gemarkeerd.")
+    if request.decided_at and paid_on < request.decided_at.date():
+        raise BudgetError("De betaaldatum kan niet voor de goedkeuring liggen.")
+    request.status = RequestStatus.BETAALD.value
+    request.invoice_number = invoice_number
+    request.paid_on = paid_on
+    request.paid_by_id = user.id
+    record(
+        db.session, "pay", request, changes={"status": ["goedgekeurd", "betaald"], "factuur": [None, invoice_number]}
+    )
+    return request
+
+
+# --------------------------------------------------------------------------- life-coach invoices
+
+
+def record_invoice(
+    pot: BudgetPot,
+    user: User,
+    *,
+    supplier: str,
+    invoice_number: str,
+    invoice_date: date,
+    description: str,
+    amount: Decimal,
+    corrects: LifeCoachInvoice | None = None,
+) -> LifeCoachInvoice:
+    """Book a life-coach invoice (or, with `corrects`, a credit note: a negative new entry)."""
+    _ensure_finance(user)
+    if pot.kind != PotKind.LIFECOACH.value:
+        raise BudgetError("Facturen van de life-coach horen in de pot Inhuur life-coach.")
+    _ensure_open(invoice_date, "Deze factuur")
+    lock_pot(pot.id)
+    if corrects is not None:
+        if corrects.pot_id != pot.id:
+            raise BudgetError("Een correctie hoort bij een factuur uit dezelfde pot.")
+        if amount > corrects.amount:
+            raise BudgetError("Een creditnota kan niet hoger zijn dan de factuur die hij corrigeert.")
+        amount = -amount
+    else:
+        figures = figures_for(pot.id)
+        if not figures.fits(amount):
+            raise BudgetError(
+                f"Deze factuur past niet in de pot {figures.label} {figures.year}: "
+                f"er is nog {format_money(figures.remaining)} vrij."
+            )
+    invoice = LifeCoachInvoice(
+        pot_id=pot.id,
+        supplier=supplier,
+        invoice_number=invoice_number,
+        invoice_date=invoice_date,
+        description=description,
+        amount=amount,
+        corrects_id=corrects.id if corrects else None,
+        recorded_by_id=user.id,
+    )
+    db.session.add(invoice)
+    db.session.flush()
+    return invoice
