@@ -1,0 +1,28 @@
+"""Inspanningscontract: drafting, versions, signing by partners and the municipality, PDF, outbox.
+
+The participant's public signing pages are a separate blueprint: `blueprints.sign`.
+"""
+
+import click
+from flask import Blueprint
+
+bp = Blueprint("contracts", __name__, url_prefix="/contracten", cli_group="contracts")
+
+from blueprints.contracts import immutability, views  # noqa: E402,F401
+
+
+@bp.cli.command("remind")
+def remind_command():
+    """Herinneringen klaarzetten (na 5 dagen) en verlopen tekenlinks vastleggen."""
+    from blueprints.contracts.links import expire_links
+    from blueprints.contracts.outbox import deliver_pending, queue_reminders
+    from models import db
+
+    expired = expire_links()
+    reminders = queue_reminders()
+    db.session.commit()
+    sent = deliver_pending()
+    db.session.commit()
+    click.echo(
+        f"{reminders} herinnering(en) klaargezet, {expired} verlopen link(s) vastgelegd, {sent} e-mail(s) verstuurd."
+    )

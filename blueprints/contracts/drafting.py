@@ -1,0 +1,334 @@
+"""Drafting an inspanningscontract: sections from the case plan, the canonical text and its SHA-256.
+
+Plain functions without HTTP. The canonical text is what people sign: the same text always gives
+the same hash, one changed character gives another.
+"""
+
+import calendar
+import hashlib
+import unicodedata
+from datetime import date
+
+from sqlalchemy import select
+
+from core.formatting import date_nl
+from models import (
+    COMMITMENT_KIND_LABELS,
+    Commitment,
+    Contract,
+    ContractParty,
+    ContractStatus,
+    ContractTemplate,
+    ContractVersion,
+    Goal,
+    Organisation,
+    Participant,
+    PartyKind,
+    User,
+    db,
+)
+
+MUNICIPALITY_NAME = "Gemeente Hengelo"
+MAX_SECTION_LENGTH = 10_000
+
+# Built-in texts, used until beheer saves its own version of the template. {voornaam} is replaced.
+DEFAULT_TEXTS = {
+    "preamble": (
+        "Het perspectiefjaar is een jaar waarin {voornaam} met steun van een life-coach en de partners "
+        "werkt aan een goede plek op de arbeidsmarkt: een diploma, werk, of leren en werken tegelijk. "
+        "In dit contract staat wat iedereen daarvoor doet."
+    ),
+    "participant_text": (
+        "{voornaam} komt naar de afspraken met de life-coach en de partners, of meldt zich op tijd af. "
+        "{voornaam} werkt actief aan de doelen hieronder en vertelt het de life-coach als er iets verandert."
+    ),
+    "municipality_text": (
+        "De gemeente Hengelo zorgt voor een vaste life-coach die {voornaam} het hele jaar begeleidt. "
+        "De life-coach helpt bij het maken en uitvoeren van het plan, houdt contact met de partners en "
+        "kan maatwerk aanvragen als dat nodig is om de doelen te halen (de goedkoopste passende oplossing)."
+    ),
+    "consequences_text": (
+        "Meedoen is niet vrijblijvend. Komt een partij de afspraken niet na, dan bespreekt de life-coach "
+        "dat eerst met alle betrokkenen. Blijven afspraken zonder goede reden uit, dan kan de gemeente het "
+        "perspectiefjaar beëindigen. Wie een afspraak niet kan nakomen, meldt dat zo snel mogelijk."
+    ),
+    "privacy_text": (
+        "De gemeente Hengelo bewaart de gegevens van {voornaam} volgens de AVG. Partners krijgen alleen de "
+        "gegevens die ze nodig hebben voor hun eigen afspraken: dit contract en hun eigen toezeggingen, "
+        "nooit de gespreksverslagen of metingen van de life-coach. {voornaam} mag altijd vragen welke "
+        "gegevens er zijn en wie ze heeft gezien."
+    ),
+    "summary_b1": (
+        "In het kort: je doet een jaar mee aan het perspectiefjaar. Je werkt aan je doelen, samen met je "
+        "life-coach. Je komt naar afspraken of je belt op tijd af. De gemeente en de partners helpen je. "
+        "Meedoen is niet vrijblijvend. Lees hieronder het hele contract voordat je tekent."
+    ),
+}
+
+TEMPLATE_FIELDS = tuple(DEFAULT_TEXTS)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_end(start: date) -> date:
+    """The perspectiefjaar lasts twelve months."""
+    return add_months(start, 12)
+
+
+def current_template() -> ContractTemplate | None:
+    return db.session.scalar(select(ContractTemplate).order_by(ContractTemplate.id.desc()).limit(1))
+
+
+def template_texts() -> dict[str, str]:
+    template = current_template()
+    if template is None:
+        return dict(DEFAULT_TEXTS)
+    return {field: getattr(template, field) for field in TEMPLATE_FIELDS}
+
+
+def save_template(values: dict[str, str], actor: User | None) -> ContractTemplate:
+    """Beheer saves the standard texts; existing versions keep the text they were drafted with."""
+    template = current_template() or ContractTemplate()
+    for field in TEMPLATE_FIELDS:
+        setattr(template, field, values[field].strip())
+    template.updated_by_id = actor.id if actor else None
+    db.session.add(template)
+    return template
+
+
+def _fill(text: str, participant: Participant) -> str:
+    return text.replace("{voornaam}", participant.first_name)
+
+
+def municipality_organisation() -> Organisation | None:
+    return db.session.scalar(select(Organisation).where(Organisation.kind == "gemeente").order_by(Organisation.id))
+
+
+def participant_commitments(participant_id: int, organisation_ids: list[int]) -> list[Commitment]:
+    if not organisation_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Commitment)
+            .where(Commitment.participant_id == participant_id, Commitment.organisation_id.in_(organisation_ids))
+            .order_by(Commitment.organisation_id, Commitment.id)
+        )
+    )
+
+
+def suggested_partner_ids(participant_id: int) -> list[int]:
+    """Organisations that already made a commitment for this participant."""
+    rows = db.session.scalars(
+        select(Commitment.organisation_id).where(Commitment.participant_id == participant_id).distinct()
+    )
+    return sorted(set(rows))
+
+
+def _goal_line(goal: Goal) -> str:
+    label = goal.domain_label if hasattr(goal, "domain_label") else goal.domain
+    line = f"- {label}: {goal.description.strip()}"
+    if goal.target_date:
+        line += f" (streefdatum {date_nl(goal.target_date)})"
+    return line
+
+
+def _commitment_line(commitment: Commitment) -> str:
+    label = COMMITMENT_KIND_LABELS.get(commitment.kind, commitment.kind)
+    line = f"- {label}: {commitment.description.strip()}"
+    if commitment.quantity:
+        line += f" (aantal: {commitment.quantity})"
+    if commitment.due_date:
+        line += f", uiterlijk {date_nl(commitment.due_date)}"
+    return line
+
+
+def build_sections(participant: Participant, partners: list[Organisation], texts: dict[str, str] | None = None) -> list:
+    """The editable sections of a new version, prefilled from goals, commitments and the template."""
+    texts = texts or template_texts()
+    goals = list(
+        db.session.scalars(
+            select(Goal)
+            .where(Goal.participant_id == participant.id, Goal.status.in_(("open", "bezig")))
+            .order_by(Goal.id)
+        )
+    )
+    goal_lines = "\n".join(_goal_line(g) for g in goals) or "- De doelen worden samen met de life-coach gemaakt."
+    commitments = participant_commitments(participant.id, [p.id for p in partners])
+    sections = [
+        {"key": "doel", "title": "Waarom dit contract", "body": _fill(texts["preamble"], participant)},
+        {
+            "key": "deelnemer",
+            "title": f"Wat {participant.first_name} doet",
+            "body": _fill(texts["participant_text"], participant) + "\n\nDoelen:\n" + goal_lines,
+        },
+        {
+            "key": "gemeente",
+            "title": "Wat de gemeente Hengelo en de life-coach doen",
+            "body": _fill(texts["municipality_text"], participant),
+        },
+    ]
+    for org in partners:
+        lines = [_commitment_line(c) for c in commitments if c.organisation_id == org.id]
+        body = "\n".join(lines) or "- De afspraken worden met de life-coach gemaakt en in een nieuwe versie vastgelegd."
+        sections.append({"key": f"partner-{org.id}", "title": f"Wat {org.name} doet", "body": body})
+    sections.append({"key": "niet-vrijblijvend", "title": "Niet vrijblijvend", "body": texts["consequences_text"]})
+    sections.append({"key": "privacy", "title": "Privacy", "body": _fill(texts["privacy_text"], participant)})
+    sections.append({"key": "samenvatting", "title": "In het kort", "body": _fill(texts["summary_b1"], participant)})
+    return sections
+
+
+def body_sections(version: ContractVersion) -> list[dict]:
+    """Sections that belong to the contract text (the B1 summary is shown, not signed)."""
+    return [s for s in version.sections if s["key"] != "samenvatting"]
+
+
+def summary_b1(version: ContractVersion) -> str:
+    for section in version.sections:
+        if section["key"] == "samenvatting":
+            return section["body"]
+    return ""
+
+
+def new_contract(participant: Participant, partners: list[Organisation], start: date, actor: User | None) -> Contract:
+    """A contract with its first concept version and parties; the caller commits."""
+    contract = Contract(participant=participant, created_by_id=actor.id if actor else None)
+    version = ContractVersion(
+        contract=contract,
+        number=1,
+        start_date=start,
+        end_date=period_end(start),
+        sections=build_sections(participant, partners),
+        created_by_id=actor.id if actor else None,
+    )
+    set_parties(version, participant, partners)
+    db.session.add(contract)
+    return contract
+
+
+def set_parties(version: ContractVersion, participant: Participant, partners: list[Organisation], signers=None):
+    """(Re)build the parties of a concept version: participant, municipality, then each partner."""
+    signers = signers or {}
+    version.parties.clear()
+    municipality = municipality_organisation()
+    version.parties.append(ContractParty(position=0, kind=PartyKind.DEELNEMER.value, name=participant.full_name))
+    version.parties.append(
+        ContractParty(
+            position=1,
+            kind=PartyKind.GEMEENTE.value,
+            organisation_id=municipality.id if municipality else None,
+            name=municipality.name if municipality else MUNICIPALITY_NAME,
+            signer_user_id=signers.get("gemeente"),
+        )
+    )
+    for position, org in enumerate(partners, start=2):
+        version.parties.append(
+            ContractParty(
+                position=position,
+                kind=PartyKind.PARTNER.value,
+                organisation_id=org.id,
+                name=org.name,
+                signer_user_id=signers.get(org.id),
+            )
+        )
+
+
+def sync_partner_sections(version: ContractVersion, participant: Participant, partners: list[Organisation]) -> None:
+    """Keep one section per partner party: keep edited text, add new partners, drop removed ones."""
+    fresh = {s["key"]: s for s in build_sections(participant, partners)}
+    existing = {s["key"]: s for s in version.sections}
+    sections = []
+    for key, section in fresh.items():
+        if key.startswith("partner-") or key not in existing:
+            sections.append(existing.get(key, section))
+        else:
+            sections.append(existing[key])
+    version.sections = sections
+
+
+def next_version(contract: Contract, actor: User | None) -> ContractVersion:
+    """A new concept copying the latest version's text and parties; the caller commits."""
+    latest = contract.versions[-1]
+    version = ContractVersion(
+        contract=contract,
+        number=latest.number + 1,
+        start_date=latest.start_date,
+        end_date=latest.end_date,
+        sections=[dict(s) for s in latest.sections],
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(version)
+    for party in latest.parties:
+        version.parties.append(
+            ContractParty(
+                position=party.position,
+                kind=party.kind,
+                organisation_id=party.organisation_id,
+                name=party.name,
+                signer_user_id=party.signer_user_id,
+            )
+        )
+    contract.status = ContractStatus.CONCEPT.value if latest.status == ContractStatus.CONCEPT else contract.status
+    db.session.add(version)
+    return version
+
+
+# --------------------------------------------------------------------------- canonical text and hash
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, \\n line ends, no trailing spaces, one final newline: one text, one hash."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def render_text(version: ContractVersion) -> str:
+    """The full contract text of a version, exactly as it will be signed."""
+    contract = version.contract
+    lines = [
+        "INSPANNINGSCONTRACT PERSPECTIEFJAAR 23+",
+        f"Contract {contract.reference}, versie {version.number}",
+        "",
+        "1. Partijen",
+    ]
+    for party in version.parties:
+        lines.append(f"- {party.kind_label}: {party.name}")
+    lines += [
+        "",
+        "2. Looptijd",
+        f"Het perspectiefjaar loopt van {date_nl(version.start_date)} tot {date_nl(version.end_date)}"
+        " (twaalf maanden).",
+    ]
+    for number, section in enumerate(body_sections(version), start=3):
+        lines += ["", f"{number}. {section['title']}", section["body"]]
+    lines += [
+        "",
+        f"{len(body_sections(version)) + 3}. Ondertekening",
+        "Iedere partij tekent elektronisch. Bij elke handtekening worden de naam van wie tekent, de manier "
+        "van controleren, het tijdstip (UTC), het IP-adres, de browser, de tekst van de verklaring en de "
+        "SHA-256-code van deze versie bewaard. Een latere wijziging wordt een nieuwe versie die opnieuw "
+        "wordt getekend.",
+    ]
+    return normalise("\n".join(lines))
+
+
+def text_hash(version: ContractVersion) -> str:
+    """The stored hash for a frozen version, else the hash the current concept would get."""
+    return sha256_hex(version.canonical_text if version.is_frozen else render_text(version))
+
+
+def verify(version: ContractVersion) -> bool:
+    """Does the stored canonical text still match its stored SHA-256?"""
+    return bool(version.is_frozen and version.canonical_text is not None) and (
+        sha256_hex(version.canonical_text) == version.text_sha256
+    )

@@ -1,0 +1,158 @@
+"""The participant's one-time signing link: create, verify, revoke, expire. Plain rules, no HTTP.
+
+The token is 32 random bytes (URL-safe); only its SHA-256 is stored, so a database copy cannot
+be used to sign. A link is valid for 14 days, once, for a version that is still out for signing.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from blueprints.contracts.events import log_event
+from models import ContractParty, ContractSigningLink, ContractStatus, ContractVersion, PartyKind, User, db, utcnow
+
+VALID_FOR = timedelta(days=14)
+MAX_FAILED_CHECKS = 5
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def participant_party(version: ContractVersion) -> ContractParty:
+    return next(p for p in version.parties if p.kind == PartyKind.DEELNEMER)
+
+
+def create_link(version: ContractVersion, actor: User | None, now: datetime | None = None):
+    """A fresh link for the participant; earlier open links of this version are revoked.
+
+    Returns (link, token). The token is shown once and never stored.
+    """
+    now = now or utcnow()
+    for old in open_links(version, now):
+        revoke(old, actor, now, reason="vervangen door een nieuwe link")
+    token = secrets.token_urlsafe(32)
+    link = ContractSigningLink(
+        version_id=version.id,
+        party_id=participant_party(version).id,
+        token_hash=token_hash(token),
+        created_at=now,
+        created_by_id=actor.id if actor else None,
+        expires_at=now + VALID_FOR,
+    )
+    db.session.add(link)
+    log_event(version.contract, "link_created", version, actor, detail=f"geldig tot {expires_label(link)}", at=now)
+    return link, token
+
+
+def expires_label(link: ContractSigningLink) -> str:
+    return link.expires_at.strftime("%d-%m-%Y %H:%M UTC")
+
+
+def open_links(version: ContractVersion, now: datetime | None = None) -> list[ContractSigningLink]:
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(ContractSigningLink).where(
+                ContractSigningLink.version_id == version.id,
+                ContractSigningLink.used_at.is_(None),
+                ContractSigningLink.revoked_at.is_(None),
+                ContractSigningLink.expires_at > now,
+            )
+        )
+    )
+
+
+@dataclass
+class LinkCheck:
+    link: ContractSigningLink | None
+    problem: str | None  # None when the link may be used
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+PROBLEMS = {
+    "unknown": "Deze link bestaat niet. Controleer of u de hele link heeft overgenomen.",
+    "revoked": "Deze link is ingetrokken. Vraag uw life-coach om een nieuwe link.",
+    "used": "Deze link is al gebruikt. Een link werkt maar één keer.",
+    "expired": "Deze link is verlopen. Een link is 14 dagen geldig. Vraag uw life-coach om een nieuwe link.",
+    "closed": "Dit contract wacht niet meer op uw handtekening. Vraag uw life-coach wat er veranderd is.",
+    "locked": "De geboortedatum is te vaak verkeerd ingevuld. Vraag uw life-coach om een nieuwe link.",
+}
+
+
+def status_of(link: ContractSigningLink, now: datetime | None = None) -> str:
+    """ok, used, revoked, expired, locked or closed."""
+    now = now or utcnow()
+    if link.used_at is not None:
+        return "used"
+    if link.revoked_at is not None:
+        return "locked" if link.failed_checks >= MAX_FAILED_CHECKS else "revoked"
+    if link.expires_at <= now:
+        return "expired"
+    if link.version.status != ContractStatus.VERZONDEN:
+        return "closed"
+    return "ok"
+
+
+def verify_token(token: str, now: datetime | None = None) -> LinkCheck:
+    """Find the link for a token and say whether it may be used now."""
+    if not token or len(token) > 100:
+        return LinkCheck(None, PROBLEMS["unknown"])
+    link = db.session.scalar(select(ContractSigningLink).where(ContractSigningLink.token_hash == token_hash(token)))
+    if link is None:
+        return LinkCheck(None, PROBLEMS["unknown"])
+    status = status_of(link, now)
+    return LinkCheck(link, None if status == "ok" else PROBLEMS[status])
+
+
+def check_birth_date(link: ContractSigningLink, given, now: datetime | None = None) -> bool:
+    """Compare the date of birth; too many wrong tries revoke the link."""
+    participant = link.version.contract.participant
+    if given == participant.date_of_birth:
+        return True
+    link.failed_checks = (link.failed_checks or 0) + 1
+    if link.failed_checks >= MAX_FAILED_CHECKS:
+        revoke(link, None, now, reason="te vaak een verkeerde geboortedatum", label="systeem")
+    return False
+
+
+def revoke(
+    link: ContractSigningLink, actor: User | None, now: datetime | None = None, reason: str = "", label=None
+) -> bool:
+    """Revoke an unused link; returns False when there was nothing to revoke."""
+    if link.used_at is not None or link.revoked_at is not None:
+        return False
+    now = now or utcnow()
+    link.revoked_at = now
+    detail = f"link {link.id} ingetrokken" + (f": {reason}" if reason else "")
+    log_event(link.version.contract, "link_revoked", link.version, actor, label=label, detail=detail, at=now)
+    return True
+
+
+def mark_used(link: ContractSigningLink, now: datetime | None = None) -> None:
+    link.used_at = now or utcnow()
+
+
+def expire_links(now: datetime | None = None) -> int:
+    """Note every link that expired unused (once), as an 'expired' event. Returns how many."""
+    now = now or utcnow()
+    links = db.session.scalars(
+        select(ContractSigningLink).where(
+            ContractSigningLink.expires_at <= now,
+            ContractSigningLink.used_at.is_(None),
+            ContractSigningLink.revoked_at.is_(None),
+            ContractSigningLink.expired_noted_at.is_(None),
+        )
+    ).all()
+    for link in links:
+        link.expired_noted_at = now
+        log_event(
+            link.version.contract, "expired", link.version, None, label="systeem", detail=f"link {link.id}", at=now
+        )
+    return len(links)

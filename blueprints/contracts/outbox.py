@@ -1,0 +1,189 @@
+"""E-mail through an outbox table: invitations and reminders are queued, then sent by SMTP if configured.
+
+Without SMTP_HOST the messages stay in the outbox (beheer can read them) and the coach copies the
+participant's link from the screen. The participant's secret link is never stored: the stored body
+holds a placeholder, the real link only goes into the mail that is sent at once.
+"""
+
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from blueprints.contracts.events import log_event
+from models import (
+    ContractEvent,
+    ContractStatus,
+    ContractVersion,
+    OutboxMessage,
+    PartyKind,
+    User,
+    db,
+    utcnow,
+)
+
+REMIND_AFTER = timedelta(days=5)
+LINK_PLACEHOLDER = "[persoonlijke link: staat alleen in de verstuurde e-mail, wordt niet bewaard]"
+
+
+def smtp_configured() -> bool:
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def queue(to: str, subject: str, body: str, kind: str, contract_id: int | None, secret: str | None = None):
+    """Store a message; with SMTP configured, send it at once (with `secret` filled in)."""
+    message = OutboxMessage(
+        to_address=to[:254],
+        subject=subject[:300],
+        body=body.replace("{link}", LINK_PLACEHOLDER),
+        kind=kind,
+        contract_id=contract_id,
+    )
+    db.session.add(message)
+    if smtp_configured():
+        deliver(message, body.replace("{link}", secret or LINK_PLACEHOLDER))
+    return message
+
+
+def deliver(message: OutboxMessage, body: str | None = None) -> bool:
+    """Send one message through SMTP; record sent_at or the error. Never raises."""
+    config = current_app.config
+    mail = EmailMessage()
+    mail["From"] = config.get("MAIL_FROM", "perspectiefjaar@hengelo.nl")
+    mail["To"] = message.to_address
+    mail["Subject"] = message.subject
+    mail.set_content(body or message.body)
+    try:
+        with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 587), timeout=10) as smtp:
+            if config.get("SMTP_USER"):
+                smtp.starttls()
+                smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+            smtp.send_message(mail)
+    except (OSError, smtplib.SMTPException) as exc:
+        message.error = f"{type(exc).__name__}: {exc}"[:1000]
+        return False
+    message.sent_at = utcnow()
+    message.error = None
+    return True
+
+
+def deliver_pending() -> int:
+    """Try every unsent message again (SMTP only). Returns how many were sent."""
+    if not smtp_configured():
+        return 0
+    pending = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
+    return sum(deliver(m) for m in pending)
+
+
+def _partner_addresses(party) -> list[str]:
+    if party.signer_user_id is not None:
+        user = db.session.get(User, party.signer_user_id)
+        return [user.email] if user and user.active else []
+    return list(
+        db.session.scalars(
+            select(User.email).where(
+                User.organisation_id == party.organisation_id, User.role == "partner", User.active.is_(True)
+            )
+        )
+    )
+
+
+def _portal_url(version: ContractVersion) -> str:
+    try:
+        return url_for("contracts.portal_show", version_id=version.id, _external=True)
+    except RuntimeError:  # outside a request (CLI) without SERVER_NAME
+        return f"/contracten/portaal/{version.id}"
+
+
+def queue_invitations(version: ContractVersion, participant_token: str | None) -> list[OutboxMessage]:
+    """Invite every party that signs by e-mail: partners (portal) and the participant (link)."""
+    contract = version.contract
+    participant = contract.participant
+    messages = []
+    for party in version.parties:
+        if party.kind == PartyKind.PARTNER:
+            for address in _partner_addresses(party):
+                body = (
+                    f"Goedendag,\n\nEr staat een inspanningscontract klaar om te tekenen namens {party.name}: "
+                    f"contract {contract.reference}, versie {version.number}, voor deelnemer "
+                    f"{participant.first_name}.\n\nLog in en teken: {_portal_url(version)}\n\n"
+                    "Met vriendelijke groet,\nPerspectiefjaar 23+, gemeente Hengelo"
+                )
+                messages.append(queue(address, "Inspanningscontract om te tekenen", body, "uitnodiging", contract.id))
+    message = queue_participant_invitation(version, participant_token)
+    if message is not None:
+        messages.append(message)
+    return messages
+
+
+def queue_participant_invitation(version: ContractVersion, participant_url: str | None) -> OutboxMessage | None:
+    """Mail the participant their signing link (if an e-mail address is known)."""
+    participant = version.contract.participant
+    if not participant.email or not participant_url:
+        return None
+    body = (
+        f"Hoi {participant.first_name},\n\nJe inspanningscontract voor het perspectiefjaar staat klaar. "
+        "Open de link hieronder op je telefoon of computer. Je vult eerst je geboortedatum in.\n\n"
+        "{link}\n\nDe link is 14 dagen geldig en werkt één keer.\n\n"
+        "Groet,\nje life-coach, gemeente Hengelo"
+    )
+    return queue(participant.email, "Je inspanningscontract", body, "uitnodiging", version.contract_id, participant_url)
+
+
+def reminders_due(now=None) -> list[ContractVersion]:
+    """Versions out for signing for 5 days or more, without a reminder in the last 5 days."""
+    now = now or utcnow()
+    last_reminder = (
+        select(ContractEvent.version_id, func.max(ContractEvent.at).label("last"))
+        .where(ContractEvent.kind == "reminded")
+        .group_by(ContractEvent.version_id)
+        .subquery()
+    )
+    query = (
+        select(ContractVersion)
+        .outerjoin(last_reminder, last_reminder.c.version_id == ContractVersion.id)
+        .where(
+            ContractVersion.status == ContractStatus.VERZONDEN.value,
+            ContractVersion.sent_at <= now - REMIND_AFTER,
+            (last_reminder.c.last.is_(None)) | (last_reminder.c.last <= now - REMIND_AFTER),
+        )
+        .order_by(ContractVersion.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def queue_reminders(now=None) -> int:
+    """Queue a reminder to every party that has not signed yet. Returns the number of messages."""
+    now = now or utcnow()
+    count = 0
+    for version in reminders_due(now):
+        contract = version.contract
+        participant = contract.participant
+        waiting = [p for p in version.parties if p.signature is None and p.decline is None]
+        names = []
+        for party in waiting:
+            if party.kind == PartyKind.PARTNER:
+                for address in _partner_addresses(party):
+                    body = (
+                        f"Goedendag,\n\nHet inspanningscontract {contract.reference} (versie {version.number}) "
+                        f"wacht nog op de handtekening van {party.name}.\n\nLog in en teken: "
+                        f"{_portal_url(version)}\n\nMet vriendelijke groet,\nPerspectiefjaar 23+, gemeente Hengelo"
+                    )
+                    queue(address, "Herinnering: inspanningscontract tekenen", body, "herinnering", contract.id)
+                    count += 1
+                names.append(party.name)
+            elif party.kind == PartyKind.DEELNEMER and participant.email:
+                body = (
+                    f"Hoi {participant.first_name},\n\nJe inspanningscontract wacht nog op je handtekening. "
+                    "Gebruik de link uit de eerste e-mail. Werkt die niet meer of ben je hem kwijt? "
+                    "Vraag je life-coach om een nieuwe link.\n\nGroet,\nje life-coach, gemeente Hengelo"
+                )
+                queue(participant.email, "Herinnering: je inspanningscontract", body, "herinnering", contract.id)
+                count += 1
+                names.append(party.name)
+            else:
+                names.append(party.name)
+        log_event(contract, "reminded", version, None, label="systeem", detail="wacht op: " + ", ".join(names), at=now)
+    return count

@@ -1,0 +1,134 @@
+"""The PDF of a contract version: the exact signed text plus a certificate page with the evidence.
+
+Text is set in DejaVu Sans (Unicode). Hashes are set in the core Courier font so they stay
+plain, copyable ASCII in the file. Without the DejaVu files the core font is used with the text
+normalised to Latin-1 (accents kept, other characters replaced).
+"""
+
+import unicodedata
+from pathlib import Path
+
+from fpdf import FPDF
+
+from blueprints.contracts import drafting
+from blueprints.contracts.signing import METHOD_LABELS, party_status
+from models import ContractVersion
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+REGULAR = FONT_DIR / "DejaVuSans.ttf"
+BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+
+
+def _latin1(text: str) -> str:
+    replacements = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+    text = "".join(replacements.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFC", text)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+class ContractPDF(FPDF):
+    def __init__(self, version: ContractVersion):
+        super().__init__(format="A4")
+        self.version = version
+        self.unicode = REGULAR.exists() and BOLD.exists()
+        if self.unicode:
+            self.add_font("DejaVu", "", str(REGULAR))
+            self.add_font("DejaVu", "B", str(BOLD))
+            self.family = "DejaVu"
+        else:
+            self.family = "Helvetica"
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(20, 18, 20)
+
+    def t(self, text: str) -> str:
+        return text if self.unicode else _latin1(text)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font(self.family, "", 8)
+        ref = f"{self.version.contract.reference} versie {self.version.number}"
+        self.cell(0, 5, self.t(f"{ref} · pagina {self.page_no()}/{{nb}}"), align="C")
+
+    def heading(self, text: str, size: int = 14):
+        self.set_font(self.family, "B", size)
+        self.multi_cell(0, 7, self.t(text), new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def para(self, text: str, size: int = 10, bold: bool = False):
+        self.set_font(self.family, "B" if bold else "", size)
+        self.multi_cell(0, 5, self.t(text), new_x="LMARGIN", new_y="NEXT")
+
+    def hash_line(self, label: str, value: str):
+        self.set_font(self.family, "", 9)
+        self.multi_cell(0, 5, self.t(label), new_x="LMARGIN", new_y="NEXT")
+        self.set_font("Courier", "", 8.5)
+        self.multi_cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+
+def build_pdf(version: ContractVersion, compress: bool = True) -> bytes:
+    """PDF bytes for a frozen version (a concept gets a 'CONCEPT' mark and no certificate)."""
+    pdf = ContractPDF(version)
+    pdf.set_compression(compress)
+    contract = version.contract
+    pdf.set_title(f"Inspanningscontract {contract.reference} versie {version.number}")
+    pdf.set_author("Gemeente Hengelo, Perspectiefjaar 23+")
+    if version.text_sha256:
+        pdf.set_keywords(f"sha256:{version.text_sha256}")
+    pdf.add_page()
+    text = version.canonical_text if version.is_frozen else drafting.render_text(version)
+    if not version.is_frozen:
+        pdf.heading("CONCEPT: nog niet verstuurd, nog niet te tekenen", 12)
+    lines = text.rstrip("\n").split("\n")
+    pdf.heading(lines[0])
+    for line in lines[1:]:
+        if line and line[0].isdigit() and ". " in line[:4]:
+            pdf.ln(2)
+            pdf.para(line, 11, bold=True)
+        else:
+            pdf.para(line or " ")
+    if version.is_frozen:
+        _certificate(pdf, version)
+    return bytes(pdf.output())
+
+
+def _certificate(pdf: ContractPDF, version: ContractVersion) -> None:
+    pdf.add_page()
+    pdf.heading("Certificaat van ondertekening")
+    pdf.para(
+        f"Contract {version.contract.reference}, versie {version.number}. Status: {version.status_label}. "
+        "Tijden zijn in UTC. De SHA-256-code is de vingerafdruk van de volledige contracttekst: "
+        "verandert er één teken, dan verandert de code."
+    )
+    pdf.ln(2)
+    pdf.hash_line("SHA-256 van deze versie (opgeslagen):", version.text_sha256 or "")
+    pdf.hash_line("SHA-256 opnieuw berekend uit de opgeslagen tekst:", drafting.sha256_hex(version.canonical_text))
+    verdict = "Komt overeen." if drafting.verify(version) else "KOMT NIET OVEREEN: de tekst is gewijzigd."
+    pdf.para(f"Controle: {verdict}", bold=True)
+    pdf.para(f"Verstuurd ter ondertekening: {version.sent_at:%Y-%m-%d %H:%M:%S} UTC")
+    if version.activated_at:
+        pdf.para(f"Volledig getekend: {version.activated_at:%Y-%m-%d %H:%M:%S} UTC")
+    for party in version.parties:
+        pdf.ln(3)
+        pdf.para(f"{party.kind_label}: {party.name}", 11, bold=True)
+        status = party_status(party)
+        signature = party.signature
+        if signature is not None:
+            pdf.para(f"Getekend door: {signature.signer_name}")
+            if signature.user is not None:
+                pdf.para(f"Account: {signature.user.email}")
+            if signature.link_id:
+                pdf.para(f"Persoonlijke link nr. {signature.link_id}")
+            pdf.para(f"Manier: {METHOD_LABELS.get(signature.method, signature.method)}")
+            pdf.para(f"Controle: {signature.authentication}")
+            pdf.para(f"Tijdstip: {signature.signed_at:%Y-%m-%d %H:%M:%S} UTC")
+            pdf.para(f"IP-adres: {signature.ip or 'onbekend'}")
+            pdf.para(f"Browser: {signature.user_agent or 'onbekend'}")
+            pdf.para(f"Verklaring: {signature.intent_text}")
+            pdf.hash_line("SHA-256 van de getekende versie:", signature.version_sha256)
+        elif status == "geweigerd":
+            decline = party.decline
+            pdf.para(f"Geweigerd door {decline.name} op {decline.declined_at:%Y-%m-%d %H:%M:%S} UTC")
+            pdf.para(f"Reden: {decline.reason}")
+        else:
+            pdf.para("Nog niet getekend.")

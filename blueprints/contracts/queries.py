@@ -1,0 +1,199 @@
+"""Loading contracts for pages: load-or-404 helpers per role and the list queries (fixed query counts)."""
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from models import (
+    Contract,
+    ContractEvent,
+    ContractParty,
+    ContractSigningLink,
+    ContractStatus,
+    ContractVersion,
+    OutboxMessage,
+    Participant,
+    PartyKind,
+    User,
+    db,
+)
+
+S = ContractStatus
+
+_VERSION_LOAD = (
+    selectinload(ContractVersion.parties).selectinload(ContractParty.signature),
+    selectinload(ContractVersion.parties).selectinload(ContractParty.decline),
+    selectinload(ContractVersion.parties).selectinload(ContractParty.signer_user),
+    selectinload(ContractVersion.parties).selectinload(ContractParty.organisation),
+)
+
+
+def _contract_options():
+    return (
+        selectinload(Contract.participant),
+        selectinload(Contract.versions).options(*_VERSION_LOAD),
+    )
+
+
+def contract_or_404(contract_id: int) -> Contract:
+    """Coach and beheer reach every contract."""
+    contract = db.session.scalar(select(Contract).where(Contract.id == contract_id).options(*_contract_options()))
+    if contract is None:
+        abort(404)
+    return contract
+
+
+def version_or_404(contract: Contract, number: int) -> ContractVersion:
+    version = next((v for v in contract.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return version
+
+
+def any_version_or_404(version_id: int, user: User) -> ContractVersion:
+    """A version for the verify and PDF pages: partners only their own organisation's sent versions."""
+    query = select(ContractVersion).where(ContractVersion.id == version_id).options(*_VERSION_LOAD)
+    if user.role == "partner":
+        query = query.where(
+            ContractVersion.frozen_at.is_not(None),
+            ContractVersion.parties.any(ContractParty.organisation_id == user.organisation_id),
+        )
+    version = db.session.scalar(query)
+    if version is None:
+        abort(404)
+    return version
+
+
+def partner_party_or_404(version_id: int, user: User) -> tuple[ContractVersion, ContractParty]:
+    """A partner's own party on a sent version; another organisation's contract is a 404."""
+    party = db.session.scalar(
+        select(ContractParty)
+        .join(ContractParty.version)
+        .where(
+            ContractParty.version_id == version_id,
+            ContractParty.kind == PartyKind.PARTNER.value,
+            ContractParty.organisation_id == user.organisation_id,
+            ContractVersion.frozen_at.is_not(None),
+        )
+        .options(selectinload(ContractParty.version).options(*_VERSION_LOAD))
+    )
+    if party is None or user.organisation_id is None:
+        abort(404)
+    return party.version, party
+
+
+def contracts_page(status: str = "", search: str = "", page: int = 1, per_page: int = 25):
+    query = select(Contract).join(Contract.participant).options(*_contract_options())
+    if status in {s.value for s in S}:
+        query = query.where(Contract.status == status)
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(or_(Participant.first_name.ilike(like), Participant.last_name.ilike(like)))
+    query = query.order_by(Contract.created_at.desc(), Contract.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def events_of(contract: Contract) -> list[ContractEvent]:
+    return list(
+        db.session.scalars(
+            select(ContractEvent)
+            .where(ContractEvent.contract_id == contract.id)
+            .options(selectinload(ContractEvent.version))
+            .order_by(ContractEvent.at.desc(), ContractEvent.id.desc())
+        )
+    )
+
+
+def links_of(contract: Contract) -> list[ContractSigningLink]:
+    ids = [v.id for v in contract.versions]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(ContractSigningLink)
+            .where(ContractSigningLink.version_id.in_(ids))
+            .options(selectinload(ContractSigningLink.version))
+            .order_by(ContractSigningLink.created_at.desc(), ContractSigningLink.id.desc())
+        )
+    )
+
+
+@dataclass
+class CoachAttention:
+    declined: list[ContractVersion]
+    waiting: list[ContractVersion]
+
+
+def coach_attention(user: User, limit: int = 10) -> CoachAttention:
+    """For the coach's start page: declined contracts (first) and contracts waiting for signatures."""
+    base = (
+        select(ContractVersion)
+        .join(ContractVersion.contract)
+        .join(Contract.participant)
+        .where(or_(Participant.coach_id == user.id, Contract.created_by_id == user.id))
+        .options(selectinload(ContractVersion.contract).selectinload(Contract.participant), *_VERSION_LOAD)
+    )
+    declined = db.session.scalars(
+        base.where(ContractVersion.status == S.GEWEIGERD.value, Contract.status == S.GEWEIGERD.value)
+        .order_by(ContractVersion.closed_at.desc())
+        .limit(limit)
+    ).all()
+    waiting = db.session.scalars(
+        base.where(ContractVersion.status == S.VERZONDEN.value).order_by(ContractVersion.sent_at).limit(limit)
+    ).all()
+    return CoachAttention(list(declined), list(waiting))
+
+
+def partner_waiting(user: User, limit: int = 20) -> list[tuple[ContractVersion, ContractParty]]:
+    """Sent versions that wait for this partner user's organisation to sign."""
+    if user.organisation_id is None:
+        return []
+    parties = db.session.scalars(
+        select(ContractParty)
+        .join(ContractParty.version)
+        .where(
+            ContractParty.kind == PartyKind.PARTNER.value,
+            ContractParty.organisation_id == user.organisation_id,
+            or_(ContractParty.signer_user_id.is_(None), ContractParty.signer_user_id == user.id),
+            ContractVersion.status == S.VERZONDEN.value,
+            ~ContractParty.signature.has(),
+            ~ContractParty.decline.has(),
+        )
+        .options(
+            selectinload(ContractParty.version)
+            .selectinload(ContractVersion.contract)
+            .selectinload(Contract.participant)
+        )
+        .order_by(ContractVersion.sent_at)
+        .limit(limit)
+    ).all()
+    return [(p.version, p) for p in parties]
+
+
+def partner_parties(user: User, page: int = 1, per_page: int = 25):
+    """Every sent version this partner's organisation is a party to, newest first."""
+    query = (
+        select(ContractParty)
+        .join(ContractParty.version)
+        .where(
+            ContractParty.kind == PartyKind.PARTNER.value,
+            ContractParty.organisation_id == user.organisation_id,
+            ContractVersion.frozen_at.is_not(None),
+        )
+        .options(
+            selectinload(ContractParty.signature),
+            selectinload(ContractParty.decline),
+            selectinload(ContractParty.version)
+            .selectinload(ContractVersion.contract)
+            .selectinload(Contract.participant),
+        )
+        .order_by(ContractVersion.sent_at.desc(), ContractParty.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def outbox_page(page: int = 1, per_page: int = 25):
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -1,0 +1,312 @@
+"""The rules of sending, signing, declining and ending a contract version. No HTTP here.
+
+- `send_version` freezes a concept: canonical text + SHA-256; an older version is superseded and
+  its signatures no longer count.
+- `sign_version` records one signature with full evidence; a second submit for the same party
+  returns the first signature (it counts once). All parties signed -> the version is active and
+  the participant's status becomes 'actief'.
+- `decline_version` records a refusal with a reason; the version stops being signable.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from blueprints.contracts import drafting
+from blueprints.contracts.events import log_event
+from models import (
+    Contract,
+    ContractDecline,
+    ContractParty,
+    ContractSignature,
+    ContractSigningLink,
+    ContractStatus,
+    ContractVersion,
+    Participant,
+    PartyKind,
+    User,
+    db,
+    utcnow,
+)
+
+S = ContractStatus
+
+
+class SigningError(ValueError):
+    """A refused signing step, with a Dutch message."""
+
+
+METHOD_LABELS = {
+    "wachtwoord": "Ingelogd, bevestigd met wachtwoord",
+    "link": "Persoonlijke link met controle van geboortedatum",
+    "ter_plaatse": "Ter plaatse op het apparaat van de life-coach",
+}
+
+
+def intent_text(version: ContractVersion, party: ContractParty) -> str:
+    """The exact statement a signer ticks; stored with the signature."""
+    if party.kind == PartyKind.DEELNEMER:
+        return (
+            f"Ik heb versie {version.number} van het inspanningscontract {version.contract.reference} gelezen. "
+            "Ik ga akkoord met de afspraken en ik teken dit contract."
+        )
+    return (
+        f"Ik heb versie {version.number} van het inspanningscontract {version.contract.reference} gelezen "
+        f"en ik teken het namens {party.name}. Ik mag namens {party.name} tekenen."
+    )
+
+
+# --------------------------------------------------------------------------- status helpers
+
+
+def _set_status(version: ContractVersion, status: S) -> None:
+    version.status = status.value
+    contract = version.contract
+    if (
+        contract.versions
+        and contract.versions[-1] is version
+        or status in (S.ACTIEF, S.VERZONDEN, S.GEWEIGERD, S.BEEINDIGD)
+    ):
+        contract.status = status.value
+
+
+def party_status(party: ContractParty) -> str:
+    if party.signature is not None:
+        return "getekend"
+    if party.decline is not None:
+        return "geweigerd"
+    return "open"
+
+
+def open_parties(version: ContractVersion) -> list[ContractParty]:
+    return [p for p in version.parties if p.signature is None]
+
+
+def may_sign_for(user: User, party: ContractParty) -> bool:
+    """Partners sign for their own organisation, the coach or beheer for the municipality."""
+    if not user.active:
+        return False
+    if party.signer_user_id is not None and party.signer_user_id != user.id:
+        return False
+    if party.kind == PartyKind.PARTNER:
+        return user.role == "partner" and user.organisation_id == party.organisation_id
+    if party.kind == PartyKind.GEMEENTE:
+        return user.role in ("coach", "beheer")
+    return False
+
+
+# --------------------------------------------------------------------------- send (freeze)
+
+
+def send_version(version: ContractVersion, actor: User | None, now: datetime | None = None) -> ContractVersion:
+    """Freeze a concept: store the canonical text and its hash; supersede the previous version."""
+    if version.status != S.CONCEPT or version.is_frozen:
+        raise SigningError("Alleen een concept kan worden verstuurd.")
+    now = now or utcnow()
+    text = drafting.render_text(version)
+    version.canonical_text = text
+    version.text_sha256 = drafting.sha256_hex(text)
+    version.frozen_at = now
+    version.sent_at = now
+    _set_status(version, S.VERZONDEN)
+    for older in version.contract.versions:
+        if older is not version and older.status in (S.VERZONDEN, S.ACTIEF, S.GEWEIGERD):
+            older.status = S.VERVANGEN.value
+            older.closed_at = now
+            older.close_reason = f"Vervangen door versie {version.number}"
+            _revoke_links(older, actor, now)
+            log_event(
+                older.contract, "superseded", older, actor, detail=f"vervangen door versie {version.number}", at=now
+            )
+    log_event(version.contract, "sent", version, actor, detail=f"SHA-256 {version.text_sha256}", at=now)
+    return version
+
+
+def _revoke_links(version: ContractVersion, actor: User | None, now: datetime) -> None:
+    from blueprints.contracts.links import open_links, revoke
+
+    for link in open_links(version, now):
+        revoke(link, actor, now, reason="de contractversie is niet meer te tekenen")
+
+
+# --------------------------------------------------------------------------- sign
+
+
+@dataclass
+class SignResult:
+    signature: ContractSignature
+    created: bool  # False: this party had already signed (a double submit counts once)
+    completed: bool  # True: this signature completed the version
+
+
+def sign_version(
+    version: ContractVersion,
+    party: ContractParty,
+    *,
+    signer_name: str,
+    method: str,
+    authentication: str,
+    intent: str,
+    user: User | None = None,
+    link: ContractSigningLink | None = None,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> SignResult:
+    """Record a signature for `party` on `version` with its evidence. The caller commits."""
+    if party.version_id != version.id:
+        raise SigningError("Deze partij hoort niet bij deze contractversie.")
+    existing = _existing_signature(party)
+    if existing is not None:
+        return SignResult(existing, created=False, completed=False)
+    if version.status != S.VERZONDEN:
+        raise SigningError("Deze versie van het contract kan niet (meer) worden getekend.")
+    if party.decline is not None:
+        raise SigningError("Deze partij heeft deze versie geweigerd.")
+    if intent != intent_text(version, party):
+        raise SigningError("De verklaring klopt niet met deze versie. Laad de pagina opnieuw.")
+    if not drafting.verify(version):
+        raise SigningError("De opgeslagen tekst klopt niet met de vingerafdruk. Tekenen kan niet.")
+    signer_name = " ".join((signer_name or "").split())
+    if not signer_name:
+        raise SigningError("Vul uw naam in.")
+    now = now or utcnow()
+    signature = ContractSignature(
+        version_id=version.id,
+        party_id=party.id,
+        signer_name=signer_name[:200],
+        user_id=user.id if user else None,
+        link_id=link.id if link else None,
+        method=method,
+        authentication=authentication[:300],
+        signed_at=now,
+        ip=(ip or "")[:45] or None,
+        user_agent=(user_agent or "")[:500] or None,
+        intent_text=intent,
+        version_sha256=version.text_sha256,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(signature)
+    except IntegrityError:  # a concurrent submit for the same party won the race
+        db.session.expire(party)
+        return SignResult(_existing_signature(party), created=False, completed=False)
+    party.signature = signature
+    if link is not None:
+        from blueprints.contracts.links import mark_used
+
+        mark_used(link, now)
+    label = f"{signer_name} namens {party.name}" if party.kind != PartyKind.DEELNEMER else signer_name
+    log_event(version.contract, "signed", version, actor, label=None if actor else label, detail=label, at=now)
+    completed = all(p.signature is not None for p in version.parties)
+    if completed:
+        _activate(version, actor, now)
+    return SignResult(signature, created=True, completed=completed)
+
+
+def _existing_signature(party: ContractParty) -> ContractSignature | None:
+    return db.session.scalar(select(ContractSignature).where(ContractSignature.party_id == party.id))
+
+
+def _activate(version: ContractVersion, actor: User | None, now: datetime) -> None:
+    version.activated_at = now
+    _set_status(version, S.ACTIEF)
+    log_event(version.contract, "activated", version, actor, label=None if actor else "systeem", at=now)
+    activate_participant(version.contract.participant, actor)
+
+
+def activate_participant(participant: Participant, actor: User | None) -> None:
+    """The case-files workflow moves a participant to 'actief' (with a dated status change)."""
+    try:
+        from blueprints.youths.workflow import CONTRACT_ACTIVATION_FROM, activate_after_contract
+    except ImportError:  # the case-files feature is not installed: set the status directly
+        if participant.status in ("aangemeld", "intake"):
+            participant.status = "actief"
+        return
+    if participant.status in CONTRACT_ACTIVATION_FROM:
+        activate_after_contract(participant, actor)
+
+
+# --------------------------------------------------------------------------- decline and end
+
+
+def decline_version(
+    version: ContractVersion,
+    party: ContractParty,
+    *,
+    name: str,
+    reason: str,
+    user: User | None = None,
+    link: ContractSigningLink | None = None,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> ContractDecline:
+    """Record a refusal; the version can no longer be signed and the coach sees it. The caller commits."""
+    if party.version_id != version.id:
+        raise SigningError("Deze partij hoort niet bij deze contractversie.")
+    if party.decline is not None:
+        return party.decline
+    if version.status != S.VERZONDEN:
+        raise SigningError("Deze versie van het contract kan niet (meer) worden geweigerd.")
+    if party.signature is not None:
+        raise SigningError("Deze partij heeft al getekend.")
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise SigningError("Schrijf kort op waarom u niet tekent.")
+    now = now or utcnow()
+    decline = ContractDecline(
+        version_id=version.id,
+        party_id=party.id,
+        name=" ".join((name or "").split())[:200] or party.name,
+        user_id=user.id if user else None,
+        link_id=link.id if link else None,
+        reason=reason[:2000],
+        declined_at=now,
+        ip=(ip or "")[:45] or None,
+        user_agent=(user_agent or "")[:500] or None,
+    )
+    db.session.add(decline)
+    party.decline = decline
+    if link is not None:
+        from blueprints.contracts.links import mark_used
+
+        mark_used(link, now)
+    version.closed_at = now
+    version.close_reason = f"Geweigerd door {party.name}: {reason[:500]}"
+    _set_status(version, S.GEWEIGERD)
+    _revoke_links(version, actor, now)
+    log_event(
+        version.contract, "declined", version, actor, label=None if actor else decline.name, detail=reason[:500], at=now
+    )
+    return decline
+
+
+def end_contract(contract: Contract, reason: str, actor: User | None, now: datetime | None = None) -> None:
+    """End an active contract (for example at the end of the year or after dropout)."""
+    version = current_version(contract)
+    if version is None or version.status != S.ACTIEF:
+        raise SigningError("Alleen een actief contract kan worden beëindigd.")
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise SigningError("Vul de reden in.")
+    now = now or utcnow()
+    version.closed_at = now
+    version.close_reason = reason[:2000]
+    _set_status(version, S.BEEINDIGD)
+    contract.status = S.BEEINDIGD.value
+    log_event(contract, "ended", version, actor, detail=reason[:500], at=now)
+
+
+def current_version(contract: Contract) -> ContractVersion | None:
+    """The latest version that is not a concept, else the concept."""
+    frozen = [v for v in contract.versions if v.is_frozen]
+    return frozen[-1] if frozen else (contract.versions[-1] if contract.versions else None)
+
+
+def concept_version(contract: Contract) -> ContractVersion | None:
+    return next((v for v in contract.versions if v.status == S.CONCEPT), None)
