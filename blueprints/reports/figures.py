@@ -1,0 +1,698 @@
+"""The pilot report's figures: plain SQL aggregates per pilot year (or the whole pilot), no HTTP.
+
+Every function takes `Filters` and returns plain dataclasses. `build_report` runs a fixed number of
+queries (GROUP BY and window functions), whatever the number of participants.
+
+Definitions (shown in the page too):
+- population of a year: participants who were in the pilot that year: started on or before 31 December
+  and not closed before 1 January. The whole pilot: every participant.
+- inflow: participants by start date (month).
+- status: at the end of the year from the status history (StatusChange); today's for the whole pilot.
+- finished (afgesloten) trajectories: status 'afgerond' or 'uitgevallen', in a year by outcome date.
+- ZRM and ladder: first assessment (intake) against the latest up to the end of the period, for
+  participants of the population with at least two assessments by then.
+- commitments: due in the period (without a due date: created in the period); fulfilled share =
+  nagekomen of those with a known result (nagekomen or niet nagekomen).
+- money: the pots of the budget year (all pots for the whole pilot). Maatwerk counts approved and paid
+  requests; the life-coach pot counts its realised (invoiced) costs. Life-coach costs belong to no
+  participant, so with a coach or referral filter the selection gets an equal share per participant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, extract, func, or_, select, true, union
+from sqlalchemy.orm import aliased
+
+from core.money import CENT
+from models import (
+    COMMITMENT_STATUS_LABELS,
+    MAATWERK_CATEGORY_LABELS,
+    OUTCOME_LABELS,
+    PARTICIPANT_STATUS_LABELS,
+    POT_KIND_LABELS,
+    REFERRAL_LABELS,
+    ZRM_DOMAIN_LABELS,
+    Assessment,
+    BudgetContribution,
+    BudgetPot,
+    BudgetYear,
+    CarryOver,
+    Commitment,
+    Conversation,
+    LifeCoachInvoice,
+    MaatwerkRequest,
+    Participant,
+    PotKind,
+    StatusChange,
+    User,
+    ZrmScore,
+    db,
+)
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+FINISHED_STATUSES = ("afgerond", "uitgevallen")
+POSITIVE_OUTCOMES = ("betaald_werk", "opleiding", "leerwerktraject")
+SPEND_STATUSES = ("goedgekeurd", "betaald")
+NO_SHOW = "niet_verschenen"
+NO_SHOWS_COUNTED = 2
+MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+UNKNOWN = "onbekend"
+
+
+# --------------------------------------------------------------------------- filters and shares
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the report is about: a pilot year (None: the whole pilot), a coach, a referral source."""
+
+    year: int | None = None
+    coach_id: int | None = None
+    referral: str | None = None
+
+    @property
+    def selects_participants(self) -> bool:
+        return self.coach_id is not None or bool(self.referral)
+
+    @property
+    def start(self) -> date | None:
+        return date(self.year, 1, 1) if self.year else None
+
+    @property
+    def end(self) -> date | None:
+        return date(self.year, 12, 31) if self.year else None
+
+    def as_args(self) -> dict:
+        args = {"jaar": self.year, "coach": self.coach_id, "verwijzer": self.referral}
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+@dataclass(frozen=True)
+class Share:
+    """A part of a named whole: '12 van de 24 afgesloten trajecten (50%)'. Whole 0 means 'nog geen'."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.whole:
+            return None
+        return (Decimal(100) * self.part / self.whole).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def fraction(self) -> Decimal | None:
+        """For spreadsheets (0.5 shown as 50%)."""
+        if not self.whole:
+            return None
+        return (Decimal(self.part) / self.whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def divide_money(amount: Decimal, count: int) -> Decimal | None:
+    """An amount per unit in cents, or None when there are no units (never a division by zero)."""
+    if not count:
+        return None
+    return (amount / count).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cents_sum(column):
+    """SUM in whole cents: exact on PostgreSQL and on SQLite (which returns floats for sums)."""
+    return func.coalesce(func.sum(func.round(column * 100)), 0)
+
+
+def from_cents(value) -> Decimal:
+    return (Decimal(str(value or 0)) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """Conversations are stored in naive UTC; a year starts at midnight in Hengelo."""
+    return datetime.combine(day, time(0), AMSTERDAM).astimezone(UTC).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def _participant_selected(filters: Filters):
+    conditions = []
+    if filters.coach_id is not None:
+        conditions.append(Participant.coach_id == filters.coach_id)
+    if filters.referral:
+        conditions.append(Participant.referral_source == filters.referral)
+    return and_(true(), *conditions)
+
+
+def _in_population(filters: Filters):
+    """Participants in the pilot during the year (every participant for the whole pilot)."""
+    if not filters.year:
+        return true()
+    return and_(
+        Participant.start_date <= filters.end,
+        or_(Participant.outcome_date.is_(None), Participant.outcome_date >= filters.start),
+    )
+
+
+def _population(filters: Filters):
+    return and_(_in_population(filters), _participant_selected(filters))
+
+
+def _finished(filters: Filters):
+    condition = Participant.status.in_(FINISHED_STATUSES)
+    if filters.year:
+        condition = and_(condition, Participant.outcome_date.between(filters.start, filters.end))
+    return and_(condition, _participant_selected(filters))
+
+
+def _budget_year(filters: Filters):
+    return BudgetYear.year == filters.year if filters.year else true()
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+
+
+def filter_options() -> dict[str, list[Option]]:
+    """Years (budget years and start years), coaches and referral sources for the filter form: 2 queries."""
+    start_years = select(extract("year", Participant.start_date).label("y")).distinct()
+    budget_years = select(BudgetYear.year.label("y"))
+    years = sorted({int(y) for (y,) in db.session.execute(union(start_years, budget_years)) if y is not None})
+    coaches = db.session.execute(
+        select(User.id, User.name).where(User.role == "coach").order_by(User.name, User.id)
+    ).all()
+    return {
+        "years": [Option(str(y), str(y)) for y in years],
+        "coaches": [Option(str(i), name) for i, name in coaches],
+        "referrals": [Option(k, v) for k, v in REFERRAL_LABELS.items()],
+    }
+
+
+@dataclass
+class MonthCount:
+    year: int
+    month: int
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{MONTHS_NL[self.month - 1]} {self.year}"
+
+
+def inflow_per_month(filters: Filters) -> list[MonthCount]:
+    """New participants per month of their start date; every month of the period, also empty ones."""
+    y, m = extract("year", Participant.start_date), extract("month", Participant.start_date)
+    query = select(y, m, func.count(Participant.id)).where(_participant_selected(filters)).group_by(y, m)
+    if filters.year:
+        query = query.where(Participant.start_date.between(filters.start, filters.end))
+    counts = {(int(a), int(b)): n for a, b, n in db.session.execute(query)}
+    if filters.year:
+        first, last = (filters.year, 1), (filters.year, 12)
+    elif counts:
+        first, last = min(counts), max(counts)
+    else:
+        return []
+    months, (year, month) = [], first
+    while (year, month) <= last:
+        months.append(MonthCount(year, month, counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+@dataclass
+class LabelCount:
+    key: str
+    label: str
+    count: int
+    share: Share
+
+
+@dataclass
+class StatusFigures:
+    rows: list[LabelCount]
+    total: int  # participants in the selection
+    total_all: int  # participants in the period without coach/referral filter (for cost allocation)
+
+
+def _last_status_change(end: date):
+    """Per participant the status of the latest StatusChange on or before `end` (a subquery)."""
+    ranked = (
+        select(
+            StatusChange.participant_id,
+            StatusChange.to_status,
+            func.row_number()
+            .over(
+                partition_by=StatusChange.participant_id,
+                order_by=(StatusChange.changed_on.desc(), StatusChange.id.desc()),
+            )
+            .label("position"),
+        )
+        .where(StatusChange.changed_on <= end)
+        .subquery()
+    )
+    return select(ranked.c.participant_id, ranked.c.to_status).where(ranked.c.position == 1).subquery()
+
+
+def participants_by_status(filters: Filters) -> StatusFigures:
+    """Status at the end of the year (from the status history), or today's status for the whole pilot.
+
+    Without a status change by the year's end the current status counts, except that a trajectory
+    closed after the year was still running then ('actief').
+    """
+    selected = func.coalesce(func.sum(case((_participant_selected(filters), 1), else_=0)), 0)
+    if filters.year:
+        last = _last_status_change(filters.end)
+        closed_later = case((Participant.outcome_date > filters.end, 1), else_=0)
+        query = (
+            select(last.c.to_status, Participant.status, closed_later, func.count(Participant.id), selected)
+            .select_from(Participant)
+            .outerjoin(last, last.c.participant_id == Participant.id)
+            .where(_in_population(filters))
+            .group_by(last.c.to_status, Participant.status, closed_later)
+        )
+        rows = db.session.execute(query).all()
+    else:
+        query = (
+            select(Participant.status, func.count(Participant.id), selected)
+            .where(_in_population(filters))
+            .group_by(Participant.status)
+        )
+        rows = [(None, current, 0, n_all, n_selected) for current, n_all, n_selected in db.session.execute(query)]
+    counts: dict[str, int] = {}
+    total_all = 0
+    for at_end, current, after, n_all, n_selected in rows:
+        status = at_end or ("actief" if after and current in FINISHED_STATUSES else current)
+        counts[status] = counts.get(status, 0) + int(n_selected)
+        total_all += n_all
+    total = sum(counts.values())
+    labelled = [
+        LabelCount(str(status), label, counts.get(status, 0), Share(counts.get(status, 0), total))
+        for status, label in PARTICIPANT_STATUS_LABELS.items()
+    ]
+    return StatusFigures(labelled, total, total_all)
+
+
+@dataclass
+class OutcomeFigures:
+    rows: list[LabelCount]
+    finished: int
+    positive: Share
+
+
+def outcomes(filters: Filters) -> OutcomeFigures:
+    query = select(Participant.outcome, func.count(Participant.id)).where(_finished(filters))
+    counts: dict[str, int] = {}
+    for outcome, count in db.session.execute(query.group_by(Participant.outcome)):
+        counts[outcome or UNKNOWN] = counts.get(outcome or UNKNOWN, 0) + count
+    finished = sum(counts.values())
+    labels = dict(OUTCOME_LABELS)
+    if counts.get(UNKNOWN):
+        labels[UNKNOWN] = "Niet vastgelegd"
+    rows = [LabelCount(k, v, counts.get(k, 0), Share(counts.get(k, 0), finished)) for k, v in labels.items()]
+    positive = sum(counts.get(k, 0) for k in POSITIVE_OUTCOMES)
+    return OutcomeFigures(rows, finished, Share(positive, finished))
+
+
+@dataclass
+class ReasonCount:
+    reason: str
+    count: int
+
+
+@dataclass
+class DropoutFigures:
+    share: Share  # dropouts of the finished trajectories
+    reasons: list[ReasonCount]
+
+
+def dropouts(filters: Filters, finished: int) -> DropoutFigures:
+    query = (
+        select(Participant.dropout_reason, func.count(Participant.id))
+        .where(_finished(filters), Participant.status == "uitgevallen")
+        .group_by(Participant.dropout_reason)
+    )
+    counts: dict[str, int] = {}
+    for text, n in db.session.execute(query):
+        reason = (text or "").strip() or "Geen reden vastgelegd"
+        counts[reason] = counts.get(reason, 0) + n
+    reasons = [ReasonCount(r, n) for r, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return DropoutFigures(Share(sum(r.count for r in reasons), finished), reasons)
+
+
+def no_shows(filters: Filters, population: int) -> Share:
+    """Participants of the population with two or more 'niet verschenen' (in the year, if one is chosen)."""
+    query = (
+        select(Conversation.participant_id)
+        .join(Participant, Participant.id == Conversation.participant_id)
+        .where(_population(filters), Conversation.attendance == NO_SHOW)
+        .group_by(Conversation.participant_id)
+        .having(func.count(Conversation.id) >= NO_SHOWS_COUNTED)
+    )
+    if filters.year:
+        query = query.where(
+            Conversation.held_at >= local_midnight_utc(filters.start),
+            Conversation.held_at < local_midnight_utc(date(filters.year + 1, 1, 1)),
+        )
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return Share(int(count or 0), population)
+
+
+@dataclass
+class DomainChange:
+    domain: str
+    label: str
+    participants: int  # with a score at intake and at the latest assessment
+    total_change: int
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.participants:
+            return None
+        return (Decimal(self.total_change) / self.participants).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class LadderFigures:
+    up: Share
+    same: Share
+    down: Share
+    measured: int  # participants with at least two assessments
+
+
+@dataclass
+class ProgressFigures:
+    domains: list[DomainChange]
+    ladder: LadderFigures
+
+
+def _assessment_pairs(filters: Filters):
+    """Per participant of the population: first and latest assessment (by the period's end), when two or more."""
+    conditions = [_population(filters)]
+    if filters.year:
+        conditions.append(Assessment.assessed_on <= filters.end)
+    window = {"partition_by": Assessment.participant_id}
+    ranked = (
+        select(
+            Assessment.id,
+            Assessment.participant_id,
+            Assessment.ladder_rung,
+            func.row_number().over(**window, order_by=(Assessment.assessed_on, Assessment.id)).label("first_rank"),
+            func.row_number()
+            .over(**window, order_by=(Assessment.assessed_on.desc(), Assessment.id.desc()))
+            .label("last_rank"),
+            func.count(Assessment.id).over(**window).label("measurements"),
+        )
+        .join(Participant, Participant.id == Assessment.participant_id)
+        .where(*conditions)
+        .subquery()
+    )
+    first, last = aliased(ranked), aliased(ranked)
+    return (
+        select(
+            first.c.participant_id,
+            first.c.id.label("first_id"),
+            last.c.id.label("last_id"),
+            first.c.ladder_rung.label("first_rung"),
+            last.c.ladder_rung.label("last_rung"),
+        )
+        .join(last, last.c.participant_id == first.c.participant_id)
+        .where(first.c.first_rank == 1, last.c.last_rank == 1, first.c.measurements >= 2)
+        .subquery()
+    )
+
+
+def progress(filters: Filters) -> ProgressFigures:
+    pairs = _assessment_pairs(filters)
+    first_score, last_score = aliased(ZrmScore), aliased(ZrmScore)
+    domain_query = (
+        select(first_score.domain, func.count(), func.coalesce(func.sum(last_score.score - first_score.score), 0))
+        .select_from(pairs)
+        .join(first_score, first_score.assessment_id == pairs.c.first_id)
+        .join(
+            last_score,
+            and_(last_score.assessment_id == pairs.c.last_id, last_score.domain == first_score.domain),
+        )
+        .where(first_score.score.is_not(None), last_score.score.is_not(None))
+        .group_by(first_score.domain)
+    )
+    by_domain = {d: (int(n), int(s)) for d, n, s in db.session.execute(domain_query)}
+    domains = [DomainChange(d, label, *by_domain.get(d, (0, 0))) for d, label in ZRM_DOMAIN_LABELS.items()]
+
+    def counted(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    up, same, down, measured = db.session.execute(
+        select(
+            counted(pairs.c.last_rung > pairs.c.first_rung),
+            counted(pairs.c.last_rung == pairs.c.first_rung),
+            counted(pairs.c.last_rung < pairs.c.first_rung),
+            func.count(),
+        ).select_from(pairs)
+    ).one()
+    measured = int(measured)
+    ladder = LadderFigures(Share(int(up), measured), Share(int(same), measured), Share(int(down), measured), measured)
+    return ProgressFigures(domains, ladder)
+
+
+@dataclass
+class CommitmentFigures:
+    rows: list[LabelCount]
+    total: int
+    fulfilled: Share  # nagekomen of (nagekomen + niet nagekomen)
+
+
+def commitments(filters: Filters) -> CommitmentFigures:
+    query = select(Commitment.status, func.count(Commitment.id)).group_by(Commitment.status)
+    if filters.year:
+        next_year = datetime(filters.year + 1, 1, 1)
+        query = query.where(
+            or_(
+                Commitment.due_date.between(filters.start, filters.end),
+                and_(
+                    Commitment.due_date.is_(None),
+                    Commitment.created_at >= datetime(filters.year, 1, 1),
+                    Commitment.created_at < next_year,
+                ),
+            )
+        )
+    if filters.selects_participants:  # pilot-wide commitments belong to no coach or referral source
+        query = query.join(Participant, Participant.id == Commitment.participant_id).where(
+            _participant_selected(filters)
+        )
+    counts = dict(db.session.execute(query).all())
+    total = sum(counts.values())
+    rows = [
+        LabelCount(str(k), v, counts.get(k, 0), Share(counts.get(k, 0), total))
+        for k, v in COMMITMENT_STATUS_LABELS.items()
+    ]
+    decided = counts.get("nagekomen", 0) + counts.get("niet_nagekomen", 0)
+    return CommitmentFigures(rows, total, Share(counts.get("nagekomen", 0), decided))
+
+
+@dataclass
+class PotRow:
+    kind: str
+    label: str
+    budget: Decimal  # pot amounts + contributions + carry-over in - out
+    committed: Decimal  # approved, not yet paid (maatwerk only)
+    realised: Decimal  # paid requests / booked life-coach invoices
+    allocated: bool = False  # life-coach costs shared out to a coach/referral selection
+
+    @property
+    def spent(self) -> Decimal:
+        return self.committed + self.realised
+
+
+@dataclass
+class CategoryRow:
+    category: str
+    label: str
+    requests: int
+    committed: Decimal
+    realised: Decimal
+
+    @property
+    def spent(self) -> Decimal:
+        return self.committed + self.realised
+
+
+@dataclass
+class MoneyFigures:
+    pots: list[PotRow]
+    categories: list[CategoryRow]
+    maatwerk_total: Decimal
+    maatwerk_participants: int  # participants with at least one approved or paid request
+    lifecoach_realised: Decimal  # the whole pot(s), unfiltered
+    lifecoach_share: Decimal  # the part that falls to the selection
+    participants: int
+    participants_all: int
+    positive_outcomes: int
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.maatwerk_total + self.lifecoach_share
+
+    @property
+    def average_maatwerk(self) -> Decimal | None:
+        return divide_money(self.maatwerk_total, self.participants)
+
+    @property
+    def cost_per_participant(self) -> Decimal | None:
+        return divide_money(self.total_cost, self.participants)
+
+    @property
+    def cost_per_positive_outcome(self) -> Decimal | None:
+        return divide_money(self.total_cost, self.positive_outcomes)
+
+    @property
+    def budget_total(self) -> Decimal:
+        return sum((p.budget for p in self.pots), Decimal("0.00"))
+
+
+def _pot_budgets(filters: Filters) -> dict[str, Decimal]:
+    contributions = (
+        select(cents_sum(BudgetContribution.amount)).where(BudgetContribution.pot_id == BudgetPot.id).scalar_subquery()
+    )
+    carry_in = select(cents_sum(CarryOver.amount)).where(CarryOver.to_pot_id == BudgetPot.id).scalar_subquery()
+    carry_out = select(cents_sum(CarryOver.amount)).where(CarryOver.from_pot_id == BudgetPot.id).scalar_subquery()
+    query = (
+        select(BudgetPot.kind, func.round(BudgetPot.amount * 100), contributions, carry_in, carry_out)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .where(_budget_year(filters))
+    )
+    budgets: dict[str, Decimal] = {}
+    for kind, amount, contrib, c_in, c_out in db.session.execute(query):
+        value = from_cents(amount) + from_cents(contrib) + from_cents(c_in) - from_cents(c_out)
+        budgets[kind] = budgets.get(kind, Decimal("0.00")) + value
+    return budgets
+
+
+def money(filters: Filters, participants: int, participants_all: int, positive_outcomes: int) -> MoneyFigures:
+    budgets = _pot_budgets(filters)
+    spend_filter = and_(
+        MaatwerkRequest.status.in_(SPEND_STATUSES), _budget_year(filters), _participant_selected(filters)
+    )
+    request_rows = db.session.execute(
+        select(
+            BudgetPot.kind,
+            MaatwerkRequest.category,
+            MaatwerkRequest.status,
+            func.count(MaatwerkRequest.id),
+            cents_sum(MaatwerkRequest.amount),
+        )
+        .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .join(Participant, Participant.id == MaatwerkRequest.participant_id)
+        .where(spend_filter)
+        .group_by(BudgetPot.kind, MaatwerkRequest.category, MaatwerkRequest.status)
+    ).all()
+    maatwerk_participants = db.session.scalar(
+        select(func.count(func.distinct(MaatwerkRequest.participant_id)))
+        .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .join(Participant, Participant.id == MaatwerkRequest.participant_id)
+        .where(spend_filter)
+    )
+    invoiced = db.session.execute(
+        select(BudgetPot.kind, cents_sum(LifeCoachInvoice.amount))
+        .join(BudgetPot, BudgetPot.id == LifeCoachInvoice.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .where(_budget_year(filters))
+        .group_by(BudgetPot.kind)
+    ).all()
+
+    zero = Decimal("0.00")
+    committed = {k: zero for k in POT_KIND_LABELS}
+    realised = {k: zero for k in POT_KIND_LABELS}
+    categories = {k: CategoryRow(str(k), v, 0, zero, zero) for k, v in MAATWERK_CATEGORY_LABELS.items()}
+    for kind, category, status, count, cents in request_rows:
+        amount = from_cents(cents)
+        row = categories.setdefault(category, CategoryRow(category, category, 0, zero, zero))
+        row.requests += count
+        if status == "betaald":
+            realised[kind] = realised.get(kind, zero) + amount
+            row.realised += amount
+        else:
+            committed[kind] = committed.get(kind, zero) + amount
+            row.committed += amount
+    invoiced_by_kind = {kind: from_cents(cents) for kind, cents in invoiced}
+    lifecoach_realised = sum(invoiced_by_kind.values(), zero)
+    if filters.selects_participants:
+        share = (lifecoach_realised * participants / participants_all) if participants_all else zero
+        lifecoach_share = share.quantize(CENT, rounding=ROUND_HALF_UP)
+    else:
+        lifecoach_share = lifecoach_realised
+    maatwerk_total = sum(committed.values(), zero) + sum(realised.values(), zero)
+
+    pots = []
+    for kind, label in POT_KIND_LABELS.items():
+        is_lifecoach = kind == PotKind.LIFECOACH
+        pots.append(
+            PotRow(
+                str(kind),
+                label,
+                budgets.get(kind, zero),
+                committed.get(kind, zero),
+                (lifecoach_share if is_lifecoach else zero) + realised.get(kind, zero),
+                allocated=is_lifecoach and filters.selects_participants,
+            )
+        )
+    return MoneyFigures(
+        pots=pots,
+        categories=list(categories.values()),
+        maatwerk_total=maatwerk_total,
+        maatwerk_participants=int(maatwerk_participants or 0),
+        lifecoach_realised=lifecoach_realised,
+        lifecoach_share=lifecoach_share,
+        participants=participants,
+        participants_all=participants_all,
+        positive_outcomes=positive_outcomes,
+    )
+
+
+# --------------------------------------------------------------------------- the whole report
+
+
+@dataclass
+class Report:
+    filters: Filters
+    inflow: list[MonthCount]
+    statuses: StatusFigures
+    outcomes: OutcomeFigures
+    dropouts: DropoutFigures
+    no_shows: Share
+    progress: ProgressFigures
+    commitments: CommitmentFigures
+    money: MoneyFigures
+
+    @property
+    def inflow_total(self) -> int:
+        return sum(m.count for m in self.inflow)
+
+    @property
+    def period_label(self) -> str:
+        return f"pilotjaar {self.filters.year}" if self.filters.year else "de hele pilot"
+
+
+def build_report(filters: Filters) -> Report:
+    """Every figure of the report: 12 queries, independent of the number of participants."""
+    statuses = participants_by_status(filters)
+    outcome_figures = outcomes(filters)
+    return Report(
+        filters=filters,
+        inflow=inflow_per_month(filters),
+        statuses=statuses,
+        outcomes=outcome_figures,
+        dropouts=dropouts(filters, outcome_figures.finished),
+        no_shows=no_shows(filters, statuses.total),
+        progress=progress(filters),
+        commitments=commitments(filters),
+        money=money(filters, statuses.total, statuses.total_all, outcome_figures.positive.part),
+    )

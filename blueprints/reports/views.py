@@ -1,0 +1,80 @@
+"""Report pages: the pilot report (page or htmx fragment) and its CSV/XLSX export, same filters."""
+
+from datetime import date
+
+from flask import Response, request
+
+from blueprints.reports import bp
+from blueprints.reports.charts import charts_for
+from blueprints.reports.exports import report_tables, to_csv, to_xlsx
+from blueprints.reports.figures import build_report, filter_options
+from blueprints.reports.forms import ReportFilterForm
+from core.access import allow
+from core.htmx import render
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filter_form() -> ReportFilterForm:
+    form = ReportFilterForm(request.args).set_options(filter_options())
+    form.check()
+    return form
+
+
+def _filter_labels(form: ReportFilterForm) -> dict[str, str]:
+    return {
+        "Periode": f"Pilotjaar {form.jaar.data}" if form.jaar.data else "Hele pilot",
+        "Life-coach": form.label_of("coach") or "Alle coaches",
+        "Verwezen door": form.label_of("verwijzer") or "Alle verwijzers",
+        "Gemaakt op": date.today().strftime("%d-%m-%Y"),
+    }
+
+
+@bp.route("/")
+@allow("coach", "financien", "beheer")
+def index():
+    form = _filter_form()
+    if form.errors:
+        return render("reports/index.html", "reports/partials/report.html", status=422, form=form, report=None)
+    report = build_report(form.filters())
+    return render(
+        "reports/index.html",
+        "reports/partials/report.html",
+        form=form,
+        report=report,
+        charts=charts_for(report),
+        labels=_filter_labels(form),
+        args=report.filters.as_args(),
+    )
+
+
+def _export_name(form: ReportFilterForm, extension: str) -> str:
+    parts = ["rapportage", form.jaar.data or "hele-pilot"]
+    if form.coach.data:
+        parts.append(f"coach-{form.coach.data}")
+    if form.verwijzer.data:
+        parts.append(form.verwijzer.data)
+    return "-".join(parts) + "." + extension
+
+
+def _export(extension: str, mimetype: str, make):
+    form = _filter_form()
+    if form.errors:
+        return Response("Kies geldige filters voor de export.", status=422, mimetype="text/plain")
+    tables = report_tables(build_report(form.filters()), _filter_labels(form))
+    response = Response(make(tables), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{_export_name(form, extension)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/export.csv")
+@allow("coach", "financien", "beheer")
+def export_csv():
+    return _export("csv", "text/csv; charset=utf-8", to_csv)
+
+
+@bp.route("/export.xlsx")
+@allow("coach", "financien", "beheer")
+def export_xlsx():
+    return _export("xlsx", XLSX_MIMETYPE, to_xlsx)
