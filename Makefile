@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ format: $(VENV)/.dev-installed
 ## make bench: seed 100x the pilot and measure the key pages (see bench/README.md)
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.run
+
+## make load: 50 simulated users for 60 s against gunicorn on 127.0.0.1, with writes (see bench/README.md)
+load: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

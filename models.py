@@ -94,6 +94,7 @@ class Organisation(db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    contact_phone: Mapped[str | None] = mapped_column(String(30))  # partners
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
@@ -121,6 +122,8 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The last TOTP time step accepted: a code is never accepted twice (auth feature).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -164,6 +167,23 @@ class AuditLog(db.Model):
     changes: Mapped[dict | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(45))
     result: Mapped[str] = mapped_column(String(20), default="ok")
+
+
+# --------------------------------------------------------------------------- auth (second factor)
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code for the second factor, stored only as a salted SHA-256 hash."""
+
+    __tablename__ = "recovery_code"
+    __audit__ = False  # enrolment, use and reset are recorded as semantic events instead
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    salt: Mapped[str] = mapped_column(String(32))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 # --------------------------------------------------------------------------- case files
@@ -212,9 +232,24 @@ class Participant(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=ParticipantStatus.AANGEMELD.value)
     eligibility_exception: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Two "niet verschenen" in a row set this until a later conversation is attended (youths/followup.py).
+    needs_followup: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(30))  # OutcomeCategory value, set on closing
+    outcome_date: Mapped[date | None] = mapped_column(Date)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    dropout_reason: Mapped[str | None] = mapped_column(Text)
 
     coach: Mapped[User | None] = relationship()
     goals: Mapped[list[Goal]] = relationship(back_populates="participant", order_by="Goal.id")
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS.get(self.outcome, self.outcome or "")
+
+    @property
+    def referral_label(self) -> str:
+        return REFERRAL_LABELS.get(self.referral_source, self.referral_source)
 
     @property
     def full_name(self) -> str:
@@ -237,18 +272,477 @@ class Goal(db.Model):
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     participant: Mapped[Participant] = relationship(back_populates="goals")
+    actions: Mapped[list[Action]] = relationship(back_populates="goal", order_by="Action.id")
+
+    @property
+    def domain_label(self) -> str:
+        return ZRM_DOMAIN_LABELS.get(self.domain, self.domain)
+
+    @property
+    def status_label(self) -> str:
+        return GOAL_STATUS_LABELS.get(self.status, self.status)
+
+
+# Labels of the case-file choices: stored values (keys) are English-free Dutch slugs shown via these dicts.
+REFERRAL_LABELS = {
+    "rmc": "RMC",
+    "werkplein": "Werkplein / bijstand",
+    "zelfmelder": "Zelfmelder",
+    "partner": "Via een partner",
+}
+
+ZRM_DOMAIN_LABELS = {
+    "financien": "Financiën",
+    "werk_opleiding": "Werk & opleiding",
+    "tijdsbesteding": "Tijdsbesteding",
+    "huisvesting": "Huisvesting",
+    "huiselijke_relaties": "Huiselijke relaties",
+    "geestelijke_gezondheid": "Geestelijke gezondheid",
+    "lichamelijke_gezondheid": "Lichamelijke gezondheid",
+    "middelengebruik": "Middelengebruik",
+    "basale_adl": "Basale ADL",
+    "instrumentele_adl": "Instrumentele ADL",
+    "sociaal_netwerk": "Sociaal netwerk",
+    "maatschappelijke_participatie": "Maatschappelijke participatie",
+    "justitie": "Justitie",
+}
+ZRM_DOMAINS = list(ZRM_DOMAIN_LABELS)
+
+ZRM_LEVEL_LABELS = {
+    1: "Acute problematiek",
+    2: "Niet zelfredzaam",
+    3: "Beperkt zelfredzaam",
+    4: "Voldoende zelfredzaam",
+    5: "Volledig zelfredzaam",
+}
+
+LADDER_LABELS = {
+    1: "Geïsoleerd",
+    2: "Sociale contacten buiten de deur",
+    3: "Deelname aan georganiseerde activiteiten",
+    4: "Onbetaald werk (vrijwilligerswerk, stage)",
+    5: "Betaald werk met ondersteuning (ook BBL)",
+    6: "Betaald werk zonder ondersteuning",
+}
+
+ASSESSMENT_KIND_LABELS = {"intake": "Intake", "tussentijds": "Tussentijds", "eind": "Eindmeting"}
+
+GOAL_STATUS_LABELS = {"open": "Open", "bezig": "Bezig", "behaald": "Behaald", "gestopt": "Gestopt"}
+
+ACTION_WHO_LABELS = {"deelnemer": "Deelnemer", "coach": "Life-coach", "partner": "Partner"}
+
+CONVERSATION_KIND_LABELS = {
+    "intake": "Intake",
+    "voortgangsgesprek": "Voortgangsgesprek",
+    "huisbezoek": "Huisbezoek",
+    "driegesprek": "Driegesprek met partner",
+    "evaluatie": "Evaluatie",
+}
+
+ATTENDANCE_LABELS = {
+    "gepland": "Gepland",
+    "verschenen": "Verschenen",
+    "afgemeld": "Afgemeld",
+    "niet_verschenen": "Niet verschenen",
+}
+
+OUTCOME_LABELS = {
+    "betaald_werk": "Betaald werk",
+    "opleiding": "Opleiding (naar een startkwalificatie)",
+    "leerwerktraject": "Leer-werktraject (BBL)",
+    "vrijwilligerswerk": "Vrijwilligerswerk / onbetaald werk",
+    "dagbesteding": "Dagbesteding",
+    "zorg": "Zorg (doorverwezen)",
+    "verhuisd": "Verhuisd",
+    "uitgevallen": "Uitgevallen / gestopt",
+}
+
+
+class StatusChange(db.Model):
+    """One move in a participant's status workflow: dated and attributed (youths/workflow.py)."""
+
+    __tablename__ = "status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    changed_on: Mapped[date] = mapped_column(Date)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship()
+
+    @property
+    def to_label(self) -> str:
+        return PARTICIPANT_STATUS_LABELS.get(ParticipantStatus(self.to_status), self.to_status)
+
+    @property
+    def from_label(self) -> str:
+        if not self.from_status:
+            return ""
+        return PARTICIPANT_STATUS_LABELS.get(ParticipantStatus(self.from_status), self.from_status)
+
+
+class Assessment(db.Model):
+    """A ZRM 2017 scoring plus the Participatieladder rung and groeipotentieel on one date."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (Index("ix_assessment_participant_on", "participant_id", "assessed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20), default="tussentijds")  # intake / tussentijds / eind
+    ladder_rung: Mapped[int] = mapped_column(Integer)
+    growth_rung: Mapped[int] = mapped_column(Integer)  # groeipotentieel: the rung within reach in a year
+    note: Mapped[str | None] = mapped_column(Text)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    assessed_by: Mapped[User | None] = relationship()
+    scores: Mapped[list[ZrmScore]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="ZrmScore.id"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return ASSESSMENT_KIND_LABELS.get(self.kind, self.kind)
+
+    def score_map(self) -> dict[str, int | None]:
+        """Domain -> score; None means explicitly 'niet gescoord'."""
+        return {s.domain: s.score for s in self.scores}
+
+
+class ZrmScore(db.Model):
+    """One ZRM domain in one assessment: 1-5, or NULL for an explicit 'niet gescoord'."""
+
+    __tablename__ = "zrm_score"
+    __table_args__ = (Index("uq_zrm_score_assessment_domain", "assessment_id", "domain", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"))
+    domain: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int | None] = mapped_column(Integer)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="scores")
+
+
+class Action(db.Model):
+    """A Krachtwerk action under a goal: who does what by when (participant, coach or a partner)."""
+
+    __tablename__ = "goal_action"
+    __table_args__ = (Index("ix_goal_action_open_due", "done", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(20))  # deelnemer / coach / partner
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="actions")
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def who_label(self) -> str:
+        if self.who == "partner" and self.organisation is not None:
+            return self.organisation.name
+        return ACTION_WHO_LABELS.get(self.who, self.who)
+
+
+class Conversation(db.Model):
+    """A contactmoment: when, what kind, whether the participant came, and the confidential summary."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (
+        Index("ix_conversation_participant_at", "participant_id", "held_at"),
+        Index("ix_conversation_held_at", "held_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    held_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    kind: Mapped[str] = mapped_column(String(30))
+    attendance: Mapped[str] = mapped_column(String(20), default="gepland")
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    summary: Mapped[str | None] = mapped_column(Text)  # confidential: coaches only
+    next_action: Mapped[str | None] = mapped_column(String(500))
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    coach: Mapped[User | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return CONVERSATION_KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def attendance_label(self) -> str:
+        return ATTENDANCE_LABELS.get(self.attendance, self.attendance)
+
+
+# --------------------------------------------------------------------------- budget
+
+
+class PotKind(StrEnum):
+    LIFECOACH = "lifecoach"
+    MAATWERK = "maatwerk"
+
+
+POT_KIND_LABELS = {PotKind.LIFECOACH: "Inhuur life-coach", PotKind.MAATWERK: "Maatwerk"}
+
+
+class MaatwerkCategory(StrEnum):
+    OPLEIDING = "opleiding"
+    HUISVESTING = "huisvesting"
+    SCHULDEN = "schulden"
+    VERVOER = "vervoer"
+    KINDEROPVANG = "kinderopvang"
+    WERKKLEDING = "werkkleding"
+    GEZONDHEID = "gezondheid"
+    OVERIG = "overig"
+
+
+MAATWERK_CATEGORY_LABELS = {
+    MaatwerkCategory.OPLEIDING: "Opleiding/cursus",
+    MaatwerkCategory.HUISVESTING: "Huisvesting",
+    MaatwerkCategory.SCHULDEN: "Schulden",
+    MaatwerkCategory.VERVOER: "Vervoer",
+    MaatwerkCategory.KINDEROPVANG: "Kinderopvang",
+    MaatwerkCategory.WERKKLEDING: "Werkkleding/gereedschap",
+    MaatwerkCategory.GEZONDHEID: "Gezondheid",
+    MaatwerkCategory.OVERIG: "Overig",
+}
+
+
+class RequestStatus(StrEnum):
+    AANGEVRAAGD = "aangevraagd"
+    GOEDGEKEURD = "goedgekeurd"
+    AFGEWEZEN = "afgewezen"
+    INGETROKKEN = "ingetrokken"
+    BETAALD = "betaald"
+
+
+REQUEST_STATUS_LABELS = {
+    RequestStatus.AANGEVRAAGD: "Aangevraagd",
+    RequestStatus.GOEDGEKEURD: "Goedgekeurd",
+    RequestStatus.AFGEWEZEN: "Afgewezen",
+    RequestStatus.INGETROKKEN: "Ingetrokken",
+    RequestStatus.BETAALD: "Betaald",
+}
+
+
+class BudgetYear(db.Model):
+    """A begrotingsjaar: the total the council makes available, split into pots."""
+
+    __tablename__ = "budget_year"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    total: Mapped[Decimal] = mapped_column(Money, default=Decimal("150000.00"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    pots: Mapped[list[BudgetPot]] = relationship(back_populates="budget_year", order_by="BudgetPot.kind")
+
+
+class BudgetPot(db.Model):
+    """A pot of a budget year ("Inhuur life-coach" or "Maatwerk"). Its row is the lock for spending."""
+
+    __tablename__ = "budget_pot"
+    __table_args__ = (Index("ix_budget_pot_year_kind", "budget_year_id", "kind", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_year_id: Mapped[int] = mapped_column(ForeignKey("budget_year.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Money)  # the share of the year's total
+
+    budget_year: Mapped[BudgetYear] = relationship(back_populates="pots")
+
+    @property
+    def label(self) -> str:
+        return POT_KIND_LABELS.get(PotKind(self.kind), self.kind)
+
+
+class BudgetContribution(db.Model):
+    """Money an organisation adds to a pot (e.g. co-financing by Provincie Overijssel)."""
+
+    __tablename__ = "budget_contribution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pot.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    booked_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(String(300))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    pot: Mapped[BudgetPot] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+
+class CarryOver(db.Model):
+    """An explicit finance decision to move unspent money from one year's pot to the next year's."""
+
+    __tablename__ = "budget_carry_over"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pot.id"), index=True)
+    to_pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pot.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    decided_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    from_pot: Mapped[BudgetPot] = relationship(foreign_keys=[from_pot_id])
+    to_pot: Mapped[BudgetPot] = relationship(foreign_keys=[to_pot_id])
+    decided_by: Mapped[User] = relationship()
+
+
+class MaatwerkRequest(db.Model):
+    """A coach's request to pay tailored support for one participant from the maatwerk pot."""
+
+    __tablename__ = "maatwerk_request"
+    __table_args__ = (
+        Index("ix_maatwerk_request_pot_status", "pot_id", "status"),
+        Index("ix_maatwerk_request_participant_id", "participant_id"),
+        Index("ix_maatwerk_request_requested_by_id", "requested_by_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pot.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    supplier: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    expected_on: Mapped[date] = mapped_column(Date)
+    justification: Mapped[str] = mapped_column(Text)  # why this is the cheapest adequate solution
+    status: Mapped[str] = mapped_column(String(20), default=RequestStatus.AANGEVRAAGD.value)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    invoice_number: Mapped[str | None] = mapped_column(String(60))
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    pot: Mapped[BudgetPot] = relationship()
+    participant: Mapped[Participant] = relationship()
+    goal: Mapped[Goal | None] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return REQUEST_STATUS_LABELS.get(RequestStatus(self.status), self.status)
+
+    @property
+    def category_label(self) -> str:
+        return MAATWERK_CATEGORY_LABELS.get(MaatwerkCategory(self.category), self.category)
+
+
+class LifeCoachInvoice(db.Model):
+    """An invoice of the hired life-coach, booked against the life-coach pot.
+
+    A correction of a booked invoice is a new entry (a credit note has a negative amount).
+    """
+
+    __tablename__ = "lifecoach_invoice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pot.id"), index=True)
+    supplier: Mapped[str] = mapped_column(String(200))
+    invoice_number: Mapped[str] = mapped_column(String(60))
+    invoice_date: Mapped[date] = mapped_column(Date, index=True)
+    description: Mapped[str] = mapped_column(String(300))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("lifecoach_invoice.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    pot: Mapped[BudgetPot] = relationship()
+
+
+class ClosedMonth(db.Model):
+    """A month finance has closed: entries dated in it can no longer change."""
+
+    __tablename__ = "closed_month"
+    __table_args__ = (Index("ix_closed_month_year_month", "year", "month", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    closed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    closed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    closed_by: Mapped[User] = relationship()
 
 
 # --------------------------------------------------------------------------- partners
 
 
+class CommitmentStatus(StrEnum):
+    TOEGEZEGD = "toegezegd"
+    IN_UITVOERING = "in_uitvoering"
+    NAGEKOMEN = "nagekomen"
+    NIET_NAGEKOMEN = "niet_nagekomen"
+    VERVALLEN = "vervallen"
+
+
+COMMITMENT_STATUS_LABELS = {
+    CommitmentStatus.TOEGEZEGD: "Toegezegd",
+    CommitmentStatus.IN_UITVOERING: "In uitvoering",
+    CommitmentStatus.NAGEKOMEN: "Nagekomen",
+    CommitmentStatus.NIET_NAGEKOMEN: "Niet nagekomen",
+    CommitmentStatus.VERVALLEN: "Vervallen",
+}
+
+
+class CommitmentKind(StrEnum):
+    OPLEIDINGSPLAATS = "opleidingsplaats"
+    BBL_PLAATS = "bbl_plaats"
+    LEERWERKPLEK = "leerwerkplek"
+    BAAN = "baan"
+    LOOPBAANADVIES = "loopbaanadvies"
+    COFINANCIERING = "cofinanciering"
+    OVERIG = "overig"
+
+
+COMMITMENT_KIND_LABELS = {
+    CommitmentKind.OPLEIDINGSPLAATS: "Opleidingsplaats",
+    CommitmentKind.BBL_PLAATS: "BBL-plaats",
+    CommitmentKind.LEERWERKPLEK: "Leerwerkplek of stage",
+    CommitmentKind.BAAN: "Baan",
+    CommitmentKind.LOOPBAANADVIES: "Loopbaanadvies of EVC",
+    CommitmentKind.COFINANCIERING: "Cofinanciering",
+    CommitmentKind.OVERIG: "Overig",
+}
+
+
 class Commitment(db.Model):
-    """A partner's toezegging: for one participant, or (participant_id empty) for the whole pilot."""
+    """A partner's toezegging: for one participant, or (participant_id empty) for the whole pilot.
+
+    Status values and their rules live in `blueprints/partners/commitments.py`; every status change
+    is a `CommitmentUpdate` with a dated note.
+    """
 
     __tablename__ = "commitment"
-    __table_args__ = (Index("ix_commitment_org_status", "organisation_id", "status"),)
+    __table_args__ = (
+        Index("ix_commitment_org_status", "organisation_id", "status"),
+        Index("ix_commitment_status_due", "status", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
@@ -260,6 +754,313 @@ class Commitment(db.Model):
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="toegezegd")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Progress of a pilot-wide commitment: "6 van 10 plaatsen ingevuld", "EUR 15.000 van EUR 25.000".
+    realised_quantity: Mapped[int | None] = mapped_column(Integer)
+    realised_amount: Mapped[Decimal | None] = mapped_column(Money)
+    contact_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # named partner contact
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
     participant: Mapped[Participant | None] = relationship()
+    contact_user: Mapped[User | None] = relationship(foreign_keys=[contact_user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updates: Mapped[list[CommitmentUpdate]] = relationship(
+        back_populates="commitment", order_by="(CommitmentUpdate.on_date.desc(), CommitmentUpdate.id.desc())"
+    )
+
+    @property
+    def is_pilot_wide(self) -> bool:
+        return self.participant_id is None
+
+    @property
+    def status_label(self) -> str:
+        return COMMITMENT_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def kind_label(self) -> str:
+        return COMMITMENT_KIND_LABELS.get(self.kind, self.kind)
+
+
+class CommitmentUpdate(db.Model):
+    """One dated note in a commitment's history: a status change (or progress) and who made it."""
+
+    __tablename__ = "commitment_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id"), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    old_status: Mapped[str | None] = mapped_column(String(20))
+    new_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    realised_quantity: Mapped[int | None] = mapped_column(Integer)
+    realised_amount: Mapped[Decimal | None] = mapped_column(Money)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="updates")
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def new_status_label(self) -> str:
+        return COMMITMENT_STATUS_LABELS.get(self.new_status, self.new_status)
+
+
+# --------------------------------------------------------------------------- contracts
+
+
+class ContractStatus(StrEnum):
+    """Status of a contract version (and, mirrored, of the contract: the status of its latest version)."""
+
+    CONCEPT = "concept"
+    VERZONDEN = "verzonden"
+    GEWEIGERD = "geweigerd"
+    ACTIEF = "actief"
+    BEEINDIGD = "beeindigd"
+    VERVANGEN = "vervangen"
+
+
+CONTRACT_STATUS_LABELS = {
+    ContractStatus.CONCEPT: "Concept",
+    ContractStatus.VERZONDEN: "Wacht op handtekeningen",
+    ContractStatus.GEWEIGERD: "Geweigerd",
+    ContractStatus.ACTIEF: "Getekend (actief)",
+    ContractStatus.BEEINDIGD: "Beëindigd",
+    ContractStatus.VERVANGEN: "Vervangen door nieuwe versie",
+}
+
+
+class PartyKind(StrEnum):
+    DEELNEMER = "deelnemer"
+    GEMEENTE = "gemeente"
+    PARTNER = "partner"
+
+
+PARTY_KIND_LABELS = {
+    PartyKind.DEELNEMER: "Deelnemer",
+    PartyKind.GEMEENTE: "Gemeente",
+    PartyKind.PARTNER: "Partner",
+}
+
+
+class ContractTemplate(db.Model):
+    """The standard contract texts beheer edits. One row; drafting falls back to built-in texts."""
+
+    __tablename__ = "contract_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    preamble: Mapped[str] = mapped_column(Text)
+    participant_text: Mapped[str] = mapped_column(Text)
+    municipality_text: Mapped[str] = mapped_column(Text)
+    consequences_text: Mapped[str] = mapped_column(Text)
+    privacy_text: Mapped[str] = mapped_column(Text)
+    summary_b1: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Contract(db.Model):
+    """The inspanningscontract of one participant; its text lives in numbered versions."""
+
+    __tablename__ = "contract"
+    __table_args__ = (Index("ix_contract_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ContractStatus.CONCEPT.value)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    participant: Mapped[Participant] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    versions: Mapped[list[ContractVersion]] = relationship(
+        back_populates="contract", order_by="ContractVersion.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return CONTRACT_STATUS_LABELS[ContractStatus(self.status)]
+
+    @property
+    def reference(self) -> str:
+        return f"PJ-{self.id:05d}"
+
+
+# Columns of a version that never change once it is frozen (sent for signing).
+FROZEN_VERSION_COLUMNS = (
+    "contract_id",
+    "number",
+    "start_date",
+    "end_date",
+    "sections",
+    "canonical_text",
+    "text_sha256",
+    "frozen_at",
+)
+
+
+class ContractVersion(db.Model):
+    """One version of a contract: editable as concept, frozen (text + SHA-256) once sent."""
+
+    __tablename__ = "contract_version"
+    __table_args__ = (
+        Index("ix_contract_version_contract_number", "contract_id", "number", unique=True),
+        Index("ix_contract_version_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=ContractStatus.CONCEPT.value)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    sections: Mapped[list] = mapped_column(JSON)  # [{"key", "title", "body"}], the editable text
+    canonical_text: Mapped[str | None] = mapped_column(Text)
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    frozen_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)  # ended, declined or superseded
+    close_reason: Mapped[str | None] = mapped_column(Text)
+
+    contract: Mapped[Contract] = relationship(back_populates="versions")
+    parties: Mapped[list[ContractParty]] = relationship(
+        back_populates="version", order_by="ContractParty.position", cascade="all, delete-orphan"
+    )
+    signatures: Mapped[list[ContractSignature]] = relationship(back_populates="version")
+    declines: Mapped[list[ContractDecline]] = relationship(back_populates="version")
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    @property
+    def status_label(self) -> str:
+        return CONTRACT_STATUS_LABELS[ContractStatus(self.status)]
+
+
+class ContractParty(db.Model):
+    """A party to one version: the participant, the municipality or a partner organisation."""
+
+    __tablename__ = "contract_party"
+    __table_args__ = (Index("ix_contract_party_org", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("contract_version.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    name: Mapped[str] = mapped_column(String(200))  # as written in the contract
+    signer_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # only this user may sign
+
+    version: Mapped[ContractVersion] = relationship(back_populates="parties")
+    organisation: Mapped[Organisation | None] = relationship()
+    signer_user: Mapped[User | None] = relationship()
+    signature: Mapped[ContractSignature | None] = relationship(back_populates="party", uselist=False)
+    decline: Mapped[ContractDecline | None] = relationship(back_populates="party", uselist=False)
+
+    @property
+    def kind_label(self) -> str:
+        return PARTY_KIND_LABELS[PartyKind(self.kind)]
+
+
+class ContractSignature(db.Model):
+    """Evidence of one signature (eIDAS simple electronic signature). Append-only."""
+
+    __tablename__ = "contract_signature"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("contract_version.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("contract_party.id"), unique=True)  # a party signs once
+    signer_name: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("contract_signing_link.id"))
+    method: Mapped[str] = mapped_column(String(40))  # wachtwoord, link, ter_plaatse
+    authentication: Mapped[str] = mapped_column(String(300))  # what was checked, in words
+    signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(500))
+    intent_text: Mapped[str] = mapped_column(Text)
+    version_sha256: Mapped[str] = mapped_column(String(64))
+
+    version: Mapped[ContractVersion] = relationship(back_populates="signatures")
+    party: Mapped[ContractParty] = relationship(back_populates="signature")
+    user: Mapped[User | None] = relationship()
+
+
+class ContractDecline(db.Model):
+    """A party's refusal to sign a version, with its reason."""
+
+    __tablename__ = "contract_decline"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("contract_version.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("contract_party.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("contract_signing_link.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    declined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(500))
+
+    version: Mapped[ContractVersion] = relationship(back_populates="declines")
+    party: Mapped[ContractParty] = relationship(back_populates="decline")
+
+
+class ContractSigningLink(db.Model):
+    """The participant's one-time signing link. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "contract_signing_link"
+    __table_args__ = (Index("ix_contract_signing_link_expires", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("contract_version.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("contract_party.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expired_noted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    failed_checks: Mapped[int] = mapped_column(Integer, default=0)
+
+    version: Mapped[ContractVersion] = relationship()
+    party: Mapped[ContractParty] = relationship()
+
+
+class ContractEvent(db.Model):
+    """The readable trail of a contract: created, sent, opened, signed, declined, reminded, ..."""
+
+    __tablename__ = "contract_event"
+    __table_args__ = (Index("ix_contract_event_contract_at", "contract_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("contract_version.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_label: Mapped[str | None] = mapped_column(String(254))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    version: Mapped[ContractVersion | None] = relationship()
+
+
+class OutboxMessage(db.Model):
+    """An e-mail waiting to be sent (or sent, or failed). Beheer can read the outbox."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_sent_created", "sent_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(30), default="bericht")
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(Text)

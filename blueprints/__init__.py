@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-FEATURES = ["auth", "home", "admin", "system"]
+FEATURES = ["auth", "home", "admin", "system", "youths", "partners", "budget", "contracts", "sign", "reports"]
 
 
 def register_blueprints(app) -> None:

@@ -6,6 +6,10 @@ from wtforms.validators import StopValidation
 
 from core.money import MoneyError, format_money_input, parse_money
 
+# Every form speaks Dutch: WTForms ships Dutch messages for its built-in validators and choices
+# (used because config sets WTF_I18N_ENABLED=False, so Flask-WTF does not ask Flask-Babel).
+FlaskForm.Meta.locales = ("nl",)
+
 
 class EmptyForm(FlaskForm):
     """Only a CSRF token: for action buttons (approve, sign out, mark done)."""

@@ -1,7 +1,10 @@
 """Demo organisations and accounts (the eight accounts the README lists)."""
 
 from blueprints.auth.passwords import hash_password
-from models import Organisation, User, db
+from models import Organisation, User, db, utcnow
+
+# The second-factor secret of every demo partner and beheer account (written in the README).
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 ORGANISATIONS = [
     ("Gemeente Hengelo", "gemeente", "Team Werk en Inkomen", "perspectiefjaar@hengelo.test"),
@@ -38,6 +41,10 @@ def load(password: str) -> dict:
         user = User(
             email=email, name=name, role=role, organisation=organisations.get(org_name), password_hash=password_hash
         )
+        if role in ("partner", "beheer"):
+            # Demo mode only (load_demo refuses production): a known, already enrolled TOTP secret.
+            user.totp_secret = DEMO_TOTP_SECRET
+            user.totp_enabled_at = utcnow()
         db.session.add(user)
         users[email] = user
     db.session.flush()

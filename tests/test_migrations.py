@@ -40,6 +40,14 @@ def test_upgrade_builds_a_schema_identical_to_the_models(fresh_database_url):
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
         assert differences == [], f"models.py en migrations/ verschillen: {differences}"
+        if db.engine.dialect.name == "postgresql":  # the contract guards are PostgreSQL triggers
+            triggers = set(db.session.scalars(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")))
+            assert {
+                "contract_version_frozen_guard",
+                "contract_party_frozen_guard",
+                "contract_signature_append_only",
+            } <= triggers
+            db.session.remove()
         db.engine.dispose()
 
 

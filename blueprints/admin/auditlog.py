@@ -16,6 +16,12 @@ ACTION_LABELS = {
     "logout": "Uitgelogd",
     "access_denied": "Toegang geweigerd",
     "view": "Bekeken",
+    "login_password_ok": "Wachtwoord juist, tweede stap gevraagd",
+    "totp_enrolled": "Tweede factor ingesteld",
+    "totp_reset": "Tweede factor gereset",
+    "user_disabled": "Gebruiker uitgezet",
+    "user_enabled": "Gebruiker aangezet",
+    "password_changed": "Wachtwoord gewijzigd",
 }
 
 

@@ -1,12 +1,18 @@
 """Start pages per role. Each feature contributes its own sections through plain query functions."""
 
+from datetime import date
+
 from flask import redirect, url_for
 from flask_login import current_user
 
+from blueprints.budget.queries import finance_summary
+from blueprints.contracts.queries import coach_attention, partner_waiting
 from blueprints.home import bp
+from blueprints.partners.queries import overdue_for_coach, partner_portal
+from blueprints.youths.queries import coach_overview
 from core.access import SIGNED_IN, allow
 from core.htmx import render
-from models import Role
+from models import Role, utcnow
 
 START_PAGES = {
     Role.COACH: "home.coach",
@@ -25,19 +31,29 @@ def index():
 @bp.route("/start/coach")
 @allow("coach")
 def coach():
-    return render("home/coach.html")
+    return render(
+        "home/coach.html",
+        overdue_commitments=overdue_for_coach(current_user, date.today()),
+        caseload=coach_overview(current_user.id, date.today(), utcnow()),
+        contract_attention=coach_attention(current_user),
+    )
 
 
 @bp.route("/start/financien")
 @allow("financien")
 def financien():
-    return render("home/financien.html")
+    return render("home/financien.html", budget=finance_summary(date.today()))
 
 
 @bp.route("/start/partner")
 @allow("partner")
 def partner():
-    return render("home/partner.html")
+    """The partner portal: contracts to sign and the organisation's own commitments (partners feature)."""
+    return render(
+        "home/partner.html",
+        portal=partner_portal(current_user.organisation_id, date.today()),
+        contracts_to_sign=partner_waiting(current_user),
+    )
 
 
 @bp.route("/start/beheer")

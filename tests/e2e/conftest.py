@@ -11,7 +11,6 @@ import shutil
 import threading
 from pathlib import Path
 
-import pyotp
 import pytest
 from werkzeug.serving import make_server
 
@@ -130,9 +129,7 @@ def axe_violations(page) -> list[dict]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Through DevTools, not a <script> tag: the app's CSP rightly blocks inline scripts.
         page.evaluate(AXE_FILE.read_text())
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
@@ -152,6 +149,22 @@ def sign_in(page, base_url: str, email: str, password: str, totp_secret: str | N
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state("networkidle")
     if totp_secret and page.locator("input[name=code]").count():
-        page.locator("input[name=code]").fill(pyotp.TOTP(totp_secret).now())
+        from blueprints.auth.totp import code_at
+
+        page.locator("input[name=code]").fill(code_at(totp_secret))
         page.locator("form button[type=submit]").first.click()
         page.wait_for_load_state("networkidle")
+
+
+def session_cookie_for(app, user) -> str:
+    """A signed session cookie for `user`, as the sign-in would set it (for tests that skip the form)."""
+    from datetime import UTC, datetime
+
+    data = {"_user_id": user.get_id(), "_fresh": True, "auth_at": datetime.now(UTC).timestamp(), "_permanent": True}
+    return app.session_interface.get_signing_serializer(app).dumps(data)
+
+
+def browser_login_as(page, app, base_url: str, user) -> None:
+    page.context.add_cookies(
+        [{"name": app.config["SESSION_COOKIE_NAME"], "value": session_cookie_for(app, user), "url": base_url}]
+    )
