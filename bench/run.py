@@ -1,0 +1,466 @@
+"""Benchmark the key pages at 1x and 100x the pilot, on SQLite and PostgreSQL: `python -m bench.run`.
+
+Per database: a fresh database, the schema, seed 1x, count SQL queries per key page, seed up to
+`--scale`, count again (the counts must be equal), compare each htmx fragment's size with its page,
+then serve the database with gunicorn (2 workers, 127.0.0.1 only) and measure every key page's
+median and p95 latency and its throughput as a ratio to the bare route `/healthz` of the same server,
+in the same round; several rounds, medians reported. Times are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import math
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import event, select
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_HOST = "127.0.0.1"  # load goes to loopback only
+PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
+AIM_P95_MS = 100.0
+AIM_FRAGMENT_SHARE = 0.25
+warnings.filterwarnings("ignore", message=r"Dialect sqlite\+pysqlite does \*not\* support Decimal")
+
+
+# --------------------------------------------------------------------------- databases
+
+
+@dataclass
+class Database:
+    kind: str  # sqlite / postgresql
+    url: str
+    name: str  # file path or database name
+
+    def drop(self) -> None:
+        if self.kind == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(self.name + suffix).unlink(missing_ok=True)
+        else:
+            subprocess.run(
+                ["dropdb", "-h", PG_HOST, "-U", PG_USER, "--if-exists", "--force", self.name],
+                check=False,
+                capture_output=True,
+            )
+
+
+def fresh_database(kind: str, tag: str = "") -> Database:
+    """A new, empty database: an SQLite file under /tmp, or `createdb pj_bench_<ts>` on 127.0.0.1."""
+    stamp = datetime.now().strftime("%Y%m%d%H%M%S") + f"_{os.getpid()}{tag}"
+    if kind == "sqlite":
+        path = f"/tmp/pj_bench_{stamp}.db"  # noqa: S108  (a throw-away benchmark file)
+        return Database("sqlite", f"sqlite:///{path}", path)
+    name = f"pj_bench_{stamp}"
+    subprocess.run(["createdb", "-h", PG_HOST, "-U", PG_USER, name], check=True)
+    return Database("postgresql", f"postgresql+psycopg://{PG_USER}@{PG_HOST}:5432/{name}", name)
+
+
+def bench_config(url: str, secret: str) -> dict:
+    """Settings like `APP_ENV=development` from the environment, with our database and key."""
+    return {
+        "APP_ENV": "development",
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "DEMO_PASSWORD": "bench",
+        "RETENTION_YEARS": 7,
+    }
+
+
+def make_app(url: str, secret: str):
+    from app import create_app
+
+    return create_app(bench_config(url, secret))
+
+
+# --------------------------------------------------------------------------- key pages
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    role: str
+    path: str
+    fragment: bool  # the URL answers an htmx request with a fragment
+
+
+def key_pages(app) -> list[Page]:
+    """The key pages of issue 9, for the first participant and the current budget year."""
+    from models import BudgetYear, Participant, db
+
+    with app.app_context():
+        participant_id = db.session.scalar(select(Participant.id).order_by(Participant.id).limit(1))
+        years = list(db.session.scalars(select(BudgetYear.year).order_by(BudgetYear.year)))
+    year = date.today().year if date.today().year in years else years[-1]
+    return [
+        Page("list", "Deelnemerslijst", "coach", "/deelnemers/", True),
+        Page("search", "Zoeken op naam", "coach", "/deelnemers/?q=jan", True),
+        Page("file", "Dossier", "coach", f"/deelnemers/{participant_id}", True),
+        Page("finance", "Financieel dashboard", "financien", f"/financien/{year}", True),
+        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", False),
+        Page("partner_list", "Partner: toezeggingen", "partner", "/partners/toezeggingen", True),
+        Page("reports", "Rapportage", "coach", "/rapportage/", True),
+    ]
+
+
+def session_data(user) -> dict:
+    """What `login_as` (tests/conftest.py) and a real sign-in put in the session."""
+    return {
+        "_user_id": user.get_id(),
+        "_fresh": True,
+        "auth_at": datetime.now(UTC).timestamp(),
+        "_permanent": True,
+    }
+
+
+def forge_cookie(app, user) -> str:
+    """A signed session cookie value for `user`, as the app itself would have issued it."""
+    return app.session_interface.get_signing_serializer(app).dumps(session_data(user))
+
+
+def csrf_token(app, raw: str) -> str:
+    """The form token Flask-WTF expects for a session whose `csrf_token` is `raw`."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+
+@contextmanager
+def count_queries(engine):
+    """Count SQL statements sent to the database (as tests/conftest.py `count_queries`)."""
+    statements = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield lambda: len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def measure_in_process(app, pages: list[Page]) -> dict[str, dict]:
+    """Per page: query count, status and size of the page and of its htmx fragment (Flask test client)."""
+    from bench.seed import bench_users
+    from models import db
+
+    results = {}
+    with app.app_context():
+        users = bench_users()
+        engine = db.engine
+        cookies = {role: forge_cookie(app, user) for role, user in users.items()}
+    name = app.config.get("SESSION_COOKIE_NAME", "session")
+    for page in pages:
+        client = app.test_client()
+        client.set_cookie(name, cookies[page.role])
+        client.get(page.path)  # warm up: first-request work (templates, caches) is not the page's
+        with count_queries(engine) as n:
+            response = client.get(page.path)
+        entry = {"queries": n(), "status": response.status_code, "page_bytes": len(response.data)}
+        if page.fragment:
+            fragment = client.get(page.path, headers={"HX-Request": "true"})
+            entry["fragment_bytes"] = len(fragment.data)
+            entry["fragment_status"] = fragment.status_code
+            with count_queries(engine) as n:
+                client.get(page.path, headers={"HX-Request": "true"})
+            entry["fragment_queries"] = n()
+        results[page.key] = entry
+    return results
+
+
+# --------------------------------------------------------------------------- gunicorn
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(url: str, secret: str, workers: int = 2, log_path: str | None = None):
+    """Serve the app on 127.0.0.1:<free port> with gunicorn; yields the port; stops the server after."""
+    port = free_port()
+    env = dict(os.environ, APP_ENV="development", SECRET_KEY=secret, DATABASE_URL=url, PYTHONPATH=str(ROOT))
+    env.pop("REDIS_URL", None)
+    log = open(log_path or os.devnull, "w")  # noqa: SIM115  (closed below)
+    binary = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [str(binary), "--workers", str(workers), "--no-control-socket", "--bind", f"127.0.0.1:{port}",
+         "--timeout", "120", "app:create_app()"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _, _ = request("127.0.0.1", port, "GET", "/healthz")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start (see {log_path or 'its log'})")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def request(host, port, method, path, headers=None, body=None, conn=None):
+    """One HTTP request; returns (status, headers dict, body bytes). Reuses `conn` (keep-alive) if given."""
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(host, port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, dict(response.getheaders()), data
+    finally:
+        if own:
+            conn.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (share 0..1) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(share * len(ordered))))
+    return ordered[rank - 1]
+
+
+def hammer(port: int, path: str, headers: dict, seconds: float, clients: int) -> dict:
+    """`clients` keep-alive connections request `path` for `seconds`: latencies, errors, requests/s."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine, bad = [], 0
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                status, _, _ = request("127.0.0.1", port, "GET", path, headers, conn=conn)
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
+            mine.append(time.perf_counter() - started)
+            if status >= 400:
+                bad += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "n": len(latencies),
+        "errors": errors[0],
+        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
+        "p95": percentile(latencies, 0.95) * 1000 if latencies else float("nan"),
+        "rps": len(latencies) / elapsed,
+    }
+
+
+def measure_http(port: int, pages: list[Page], cookies: dict, cookie_name: str, seconds: float, rounds: int,
+                 clients: int) -> dict:  # fmt: skip
+    """Rounds of: /healthz then each page; latency with 1 client, throughput with `clients` clients."""
+    bare = "/healthz"
+    per_page: dict[str, list[dict]] = {p.key: [] for p in pages}
+    for page in pages:  # warm up both workers: template compilation and caches are not the page's cost
+        hammer(port, page.path, {"Cookie": f"{cookie_name}={cookies[page.role]}"}, 1.0, 2)
+    for _ in range(rounds):
+        base_lat = hammer(port, bare, {}, seconds / 2, 1)
+        base_tp = hammer(port, bare, {}, seconds / 2, clients)
+        for page in pages:
+            headers = {"Cookie": f"{cookie_name}={cookies[page.role]}"}
+            lat = hammer(port, page.path, headers, seconds / 2, 1)
+            tp = hammer(port, page.path, headers, seconds / 2, clients)
+            per_page[page.key].append(
+                {
+                    "p50": lat["p50"],
+                    "p95": lat["p95"],
+                    "p95_loaded": tp["p95"],
+                    "rps": tp["rps"],
+                    "base_p50": base_lat["p50"],
+                    "base_rps": base_tp["rps"],
+                    "ratio_p50": lat["p50"] / base_lat["p50"],
+                    "ratio_rps": tp["rps"] / base_tp["rps"],
+                    "errors": lat["errors"] + tp["errors"],
+                    "n": lat["n"] + tp["n"],
+                }
+            )
+    summary = {}
+    for key, runs in per_page.items():
+        summary[key] = {name: statistics.median(r[name] for r in runs) for name in runs[0]}
+        summary[key]["errors"] = sum(r["errors"] for r in runs)
+        summary[key]["n"] = sum(r["n"] for r in runs)
+    return summary
+
+
+# --------------------------------------------------------------------------- report
+
+
+def print_counts(pages, small: dict, large: dict, scale: int) -> list[str]:
+    misses = []
+    print(f"\n  SQL queries per request (1x vs {scale}x; page / htmx fragment)")
+    print(f"  {'page':<28}{'1x':>10}{f'{scale}x':>10}  equal")
+    for page in pages:
+        a, b = small[page.key], large[page.key]
+        one = f"{a['queries']}" + (f"/{a['fragment_queries']}" if page.fragment else "")
+        big = f"{b['queries']}" + (f"/{b['fragment_queries']}" if page.fragment else "")
+        same = one == big
+        if not same:
+            misses.append(f"{page.label}: query count {one} at 1x but {big} at {scale}x")
+        if b["status"] != 200:
+            misses.append(f"{page.label}: status {b['status']}")
+        print(f"  {page.label:<28}{one:>10}{big:>10}  {'ja' if same else 'NEE'}")
+    return misses
+
+
+def print_sizes(pages, large: dict, small: dict, scale: int) -> list[str]:
+    misses = []
+    print(f"\n  Sizes at {scale}x (page vs htmx fragment; page size at 1x for comparison)")
+    print(f"  {'page':<28}{'page 1x':>10}{'page':>10}{'fragment':>10}{'share':>8}")
+    for page in pages:
+        b = large[page.key]
+        if page.fragment:
+            share = b["fragment_bytes"] / b["page_bytes"]
+            if share > AIM_FRAGMENT_SHARE:
+                misses.append(f"{page.label}: fragment is {share:.0%} of the page (aim <= 25%)")
+            frag, share_text = f"{b['fragment_bytes']:,}", f"{share:.0%}"
+        else:
+            frag, share_text = "-", "-"
+        print(f"  {page.label:<28}{small[page.key]['page_bytes']:>10,}{b['page_bytes']:>10,}{frag:>10}{share_text:>8}")
+    return misses
+
+
+def print_latency(pages, summary: dict, clients: int) -> list[str]:
+    misses = []
+    base = statistics.median(s["base_p50"] for s in summary.values())
+    base_rps = statistics.median(s["base_rps"] for s in summary.values())
+    print(
+        f"\n  Latency and throughput via gunicorn (medians of rounds; /healthz p50 {base:.1f} ms, {base_rps:.0f} req/s)"
+    )
+    print(
+        f"  {'page':<28}{'p50 ms':>8}{'p95 ms':>8}{'x bare':>8}{'req/s':>8}{'/ bare':>8}"
+        f"{f'p95@{clients}':>9}{'errors':>8}"
+    )
+    for page in pages:
+        s = summary[page.key]
+        if s["p95"] > AIM_P95_MS:
+            misses.append(f"{page.label}: p95 {s['p95']:.0f} ms (aim <= {AIM_P95_MS:.0f} ms)")
+        if s["errors"]:
+            misses.append(f"{page.label}: {s['errors']} errors")
+        print(
+            f"  {page.label:<28}{s['p50']:>8.1f}{s['p95']:>8.1f}{s['ratio_p50']:>8.1f}{s['rps']:>8.1f}"
+            f"{s['ratio_rps']:>8.2f}{s['p95_loaded']:>9.1f}{s['errors']:>8}"
+        )
+    return misses
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run_one(kind: str, scale: int, seconds: float, rounds: int, clients: int, keep: bool) -> list[str]:
+    from bench.seed import bench_users, seed
+    from models import db
+
+    secret = secrets.token_hex(32)
+    database = fresh_database(kind)
+    print(f"\n=== {kind}: {database.name}")
+    try:
+        app = make_app(database.url, secret)
+        with app.app_context():
+            db.create_all()
+            seed(1)
+        pages = key_pages(app)
+        small = measure_in_process(app, pages)
+        with app.app_context():
+            seed(scale)
+        large = measure_in_process(app, pages)
+        misses = print_counts(pages, small, large, scale)
+        misses += print_sizes(pages, large, small, scale)
+        with app.app_context():
+            users = bench_users()
+            cookies = {role: forge_cookie(app, user) for role, user in users.items()}
+            db.session.remove()
+            db.engine.dispose()
+        log_path = f"/tmp/pj_bench_gunicorn_{kind}.log"  # noqa: S108
+        with gunicorn(database.url, secret, log_path=log_path) as port:
+            summary = measure_http(port, pages, cookies, app.config["SESSION_COOKIE_NAME"], seconds, rounds, clients)
+        misses += print_latency(pages, summary, clients)
+        return [f"{kind}: {m}" for m in misses]
+    finally:
+        if keep:
+            print(f"  (kept {database.url})")
+        else:
+            database.drop()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--duration", type=float, default=4.0, help="seconds per page per round (default 4)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients for throughput")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    args = parser.parse_args(argv)
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    if "postgresql" in kinds and not shutil.which("createdb"):
+        print("createdb not found: PostgreSQL client tools are needed for --db postgresql", file=sys.stderr)
+        return 2
+    print(
+        f"Benchmark at {args.scale}x the pilot; {args.rounds} rounds of {args.duration:g} s per page "
+        f"(half with 1 client for latency, half with {args.clients} for throughput); gunicorn 2 workers, 127.0.0.1"
+    )
+    misses = []
+    for kind in kinds:
+        misses += run_one(kind, args.scale, args.duration, args.rounds, args.clients, args.keep)
+    print("\nAims: p95 <= 100 ms at 100x, equal query counts at 1x and 100x, fragment <= 1/4 of its page.")
+    if misses:
+        print("Missed:")
+        for miss in misses:
+            print(f"  - {miss}")
+    else:
+        print("All aims met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
