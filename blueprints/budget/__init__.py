@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("budget", __name__, url_prefix="/financien")
 
-from blueprints.budget import views  # noqa: E402,F401
+from blueprints.budget import totals, views  # noqa: E402,F401

@@ -19,7 +19,9 @@ from models import (
     BudgetPot,
     BudgetYear,
     LifeCoachInvoice,
+    MaatwerkParticipantTotal,
     MaatwerkRequest,
+    MaatwerkTotal,
     Participant,
     RequestStatus,
     User,
@@ -73,44 +75,87 @@ def _pot_join(query, year: int):
     )
 
 
-def spend_by_category(year: int, filters: Filters) -> list[dict]:
-    query = _pot_join(
-        select(MaatwerkRequest.category, exact_sum(MaatwerkRequest.amount), func.count(MaatwerkRequest.id)), year
+def year_totals(year: int) -> list[MaatwerkTotal]:
+    """The running totals of the year's pots: a few hundred rows whatever the number of requests."""
+    return list(db.session.scalars(select(MaatwerkTotal).where(MaatwerkTotal.pot_id.in_(_year_pot_ids(year)))))
+
+
+def _year_pot_ids(year: int):
+    return (
+        select(BudgetPot.id).join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id).where(BudgetYear.year == year)
     )
-    query = _apply(query, filters, SPEND_STATUSES).group_by(MaatwerkRequest.category)
+
+
+def _matches(total: MaatwerkTotal, filters: Filters) -> bool:
+    if filters.category and total.category != filters.category:
+        return False
+    if filters.status:
+        return total.status == filters.status
+    return total.status in SPEND_STATUSES
+
+
+def spend_by_category(totals: list[MaatwerkTotal], filters: Filters) -> list[dict]:
+    sums: dict[str, list[int]] = {}
+    for total in totals:
+        if _matches(total, filters) and total.requests:
+            entry = sums.setdefault(total.category, [0, 0])
+            entry[0] += total.requests
+            entry[1] += total.amount_cents
     rows = [
-        {"category": c, "label": MAATWERK_CATEGORY_LABELS.get(c, c), "amount": from_cents(s), "count": n}
-        for c, s, n in db.session.execute(query)
+        {"category": c, "label": MAATWERK_CATEGORY_LABELS.get(c, c), "amount": from_cents(a), "count": n}
+        for c, (n, a) in sums.items()
     ]
-    return sorted(rows, key=lambda r: r["amount"], reverse=True)
+    return sorted(rows, key=lambda r: (r["amount"], r["category"]), reverse=True)
 
 
 def top_participants(year: int, filters: Filters, limit: int = 10) -> list[dict]:
-    total = exact_sum(MaatwerkRequest.amount)
-    query = _pot_join(
-        select(Participant.id, Participant.first_name, Participant.last_name, total, func.count(MaatwerkRequest.id))
-        .select_from(MaatwerkRequest)
-        .join(Participant, Participant.id == MaatwerkRequest.participant_id),
-        year,
-    )
-    query = (
-        _apply(query, filters, SPEND_STATUSES)
-        .group_by(Participant.id, Participant.first_name, Participant.last_name)
-        .order_by(total.desc(), Participant.id)
-        .limit(limit)
-    )
+    """Highest approved + paid per participant: from the running totals; with a filter from the requests."""
+    if not filters.category and not filters.status:
+        totals = MaatwerkParticipantTotal
+        amount = func.sum(totals.amount_cents)
+        query = (
+            select(Participant.id, Participant.first_name, Participant.last_name, amount, func.sum(totals.requests))
+            .join(Participant, Participant.id == totals.participant_id)
+            .where(totals.pot_id.in_(_year_pot_ids(year)), totals.requests > 0)
+            .group_by(Participant.id, Participant.first_name, Participant.last_name)
+            .order_by(amount.desc(), Participant.id)
+            .limit(limit)
+        )
+    else:
+        total = exact_sum(MaatwerkRequest.amount)
+        query = (
+            select(Participant.id, Participant.first_name, Participant.last_name, total, func.count(MaatwerkRequest.id))
+            .join(Participant, Participant.id == MaatwerkRequest.participant_id)
+            .where(MaatwerkRequest.pot_id.in_(_year_pot_ids(year)))
+        )
+        query = (
+            _apply(query, filters, SPEND_STATUSES)
+            .group_by(Participant.id, Participant.first_name, Participant.last_name)
+            .order_by(total.desc(), Participant.id)
+            .limit(limit)
+        )
     return [
-        {"id": pid, "name": f"{first} {last}", "amount": from_cents(s), "count": n}
+        {"id": pid, "name": f"{first} {last}", "amount": from_cents(s), "count": int(n)}
         for pid, first, last, s, n in db.session.execute(query)
     ]
 
 
-def average_per_participant(year: int, filters: Filters) -> dict:
-    query = _pot_join(
-        select(exact_sum(MaatwerkRequest.amount), func.count(func.distinct(MaatwerkRequest.participant_id))), year
-    )
-    total_cents, participants = db.session.execute(_apply(query, filters, SPEND_STATUSES)).one()
-    total = from_cents(total_cents)
+def average_per_participant(year: int, filters: Filters, totals: list[MaatwerkTotal]) -> dict:
+    """Total (from the running totals) divided by the participants with spend (one COUNT query)."""
+    total = from_cents(sum(t.amount_cents for t in totals if _matches(t, filters)))
+    if not filters.category and not filters.status:
+        query = select(func.count(func.distinct(MaatwerkParticipantTotal.participant_id))).where(
+            MaatwerkParticipantTotal.pot_id.in_(_year_pot_ids(year)), MaatwerkParticipantTotal.requests > 0
+        )
+    else:
+        query = _apply(
+            select(func.count(func.distinct(MaatwerkRequest.participant_id))).where(
+                MaatwerkRequest.pot_id.in_(_year_pot_ids(year))
+            ),
+            filters,
+            SPEND_STATUSES,
+        )
+    participants = int(db.session.scalar(query) or 0)
     average = (total / participants).quantize(CENT, rounding=ROUND_HALF_UP) if participants else Decimal("0.00")
     return {"total": total, "participants": participants, "average": average}
 
@@ -124,17 +169,13 @@ def _month_index(year: int, y, m) -> int:
     return m
 
 
-def monthly_paid(year: int) -> list[Decimal]:
+def monthly_paid(year: int, totals: list[MaatwerkTotal]) -> list[Decimal]:
     """Realised spend (paid requests + life-coach invoices) per month of the budget year, 12 values."""
     months = [Decimal("0.00")] * 12
-    paid = _pot_join(
-        select(
-            extract("year", MaatwerkRequest.paid_on),
-            extract("month", MaatwerkRequest.paid_on),
-            exact_sum(MaatwerkRequest.amount),
-        ).where(MaatwerkRequest.status == RequestStatus.BETAALD.value),
-        year,
-    ).group_by(extract("year", MaatwerkRequest.paid_on), extract("month", MaatwerkRequest.paid_on))
+    for total in totals:
+        if total.status == RequestStatus.BETAALD.value and total.paid_month:
+            y, m = divmod(total.paid_month, 100)
+            months[_month_index(year, y, m) - 1] += from_cents(total.amount_cents)
     invoices = (
         select(
             extract("year", LifeCoachInvoice.invoice_date),
@@ -146,9 +187,8 @@ def monthly_paid(year: int) -> list[Decimal]:
         .where(BudgetYear.year == year)
         .group_by(extract("year", LifeCoachInvoice.invoice_date), extract("month", LifeCoachInvoice.invoice_date))
     )
-    for query in (paid, invoices):
-        for y, m, cents in db.session.execute(query):
-            months[_month_index(year, y, m) - 1] += from_cents(cents)
+    for y, m, cents in db.session.execute(invoices):
+        months[_month_index(year, y, m) - 1] += from_cents(cents)
     return months
 
 
@@ -160,14 +200,14 @@ def months_elapsed(year: int, today: date) -> int:
     return today.month
 
 
-def burn(year: int, figures: dict, today: date) -> dict:
+def burn(year: int, figures: dict, today: date, totals: list[MaatwerkTotal]) -> dict:
     """Monthly burn, the cumulative line, the budget line and a year-end forecast.
 
     Forecast = paid so far + open commitments + the average monthly spend so far for each month
     still to come (commitments are money already promised; the burn rate stands for what is still
     to be asked).
     """
-    monthly = monthly_paid(year)
+    monthly = monthly_paid(year, totals)
     elapsed = months_elapsed(year, today)
     cumulative, running = [], Decimal("0.00")
     for amount in monthly:
@@ -238,17 +278,39 @@ def chart_geometry(cumulative, budget: Decimal, forecast: Decimal, elapsed: int)
 
 
 def request_page(year: int, filters: Filters, page: int, per_page: int = 25):
-    query = _apply(_year_requests(year), filters).options(
-        joinedload(MaatwerkRequest.participant), joinedload(MaatwerkRequest.requested_by)
+    """One page of the year's requests, newest first: ids from the index, then those 25 rows with relations."""
+    ids = _apply(select(MaatwerkRequest.id).where(MaatwerkRequest.pot_id.in_(_year_pot_ids(year))), filters)
+    pager = db.paginate(
+        ids.order_by(MaatwerkRequest.requested_at.desc(), MaatwerkRequest.id.desc()),
+        page=page,
+        per_page=per_page,
+        error_out=False,
     )
-    query = query.order_by(MaatwerkRequest.requested_at.desc(), MaatwerkRequest.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    wanted = list(pager.items)
+    rows = {}
+    if wanted:
+        rows = {
+            r.id: r
+            for r in db.session.scalars(
+                select(MaatwerkRequest)
+                .where(MaatwerkRequest.id.in_(wanted))
+                .options(joinedload(MaatwerkRequest.participant), joinedload(MaatwerkRequest.requested_by))
+            )
+        }
+    pager.items = [rows[i] for i in wanted if i in rows]
+    return pager
 
 
-def pending_queue(year: int, limit: int = 50) -> list[MaatwerkRequest]:
+QUEUE_SHOWN = 15  # the oldest pending requests on the dashboard; the rest via the filtered list
+
+
+def pending_queue(year: int, limit: int = QUEUE_SHOWN) -> list[MaatwerkRequest]:
     query = (
-        _year_requests(year)
-        .where(MaatwerkRequest.status == RequestStatus.AANGEVRAAGD.value)
+        select(MaatwerkRequest)
+        .where(
+            MaatwerkRequest.pot_id.in_(_year_pot_ids(year)),
+            MaatwerkRequest.status == RequestStatus.AANGEVRAAGD.value,
+        )
         .options(joinedload(MaatwerkRequest.participant), joinedload(MaatwerkRequest.requested_by))
         .order_by(MaatwerkRequest.requested_at, MaatwerkRequest.id)
         .limit(limit)
@@ -259,13 +321,15 @@ def pending_queue(year: int, limit: int = 50) -> list[MaatwerkRequest]:
 def dashboard(year: int, filters: Filters, page: int, today: date | None = None) -> dict:
     today = today or date.today()
     figures = pot_figures(year=year)
+    totals = year_totals(year)
     return {
         "figures": list(figures.values()),
-        "by_category": spend_by_category(year, filters),
+        "by_category": spend_by_category(totals, filters),
         "top": top_participants(year, filters),
-        "average": average_per_participant(year, filters),
-        "burn": burn(year, figures, today),
+        "average": average_per_participant(year, filters, totals),
+        "burn": burn(year, figures, today, totals),
         "queue": pending_queue(year),
+        "pending_total": sum(t.requests for t in totals if t.status == RequestStatus.AANGEVRAAGD.value),
         "requests": request_page(year, filters, page),
     }
 

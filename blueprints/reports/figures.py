@@ -45,7 +45,9 @@ from models import (
     Commitment,
     Conversation,
     LifeCoachInvoice,
+    MaatwerkParticipantTotal,
     MaatwerkRequest,
+    MaatwerkTotal,
     Participant,
     PotKind,
     StatusChange,
@@ -393,37 +395,40 @@ class ProgressFigures:
 
 
 def _assessment_pairs(filters: Filters):
-    """Per participant of the population: first and latest assessment (by the period's end), when two or more."""
-    conditions = [_population(filters)]
-    if filters.year:
-        conditions.append(Assessment.assessed_on <= filters.end)
-    window = {"partition_by": Assessment.participant_id}
-    ranked = (
-        select(
-            Assessment.id,
-            Assessment.participant_id,
-            Assessment.ladder_rung,
-            func.row_number().over(**window, order_by=(Assessment.assessed_on, Assessment.id)).label("first_rank"),
-            func.row_number()
-            .over(**window, order_by=(Assessment.assessed_on.desc(), Assessment.id.desc()))
-            .label("last_rank"),
-            func.count(Assessment.id).over(**window).label("measurements"),
-        )
-        .join(Participant, Participant.id == Assessment.participant_id)
-        .where(*conditions)
-        .subquery()
+    """Per participant of the population: first and latest assessment (by the period's end), when two or more.
+
+    Two correlated `ORDER BY ... LIMIT 1` lookups per participant, each one step down the index on
+    (participant_id, assessed_on): no window over every assessment. Two or more means first != latest.
+    """
+
+    def pick(latest: bool):
+        query = select(Assessment.id).where(Assessment.participant_id == Participant.id)
+        if filters.year:
+            query = query.where(Assessment.assessed_on <= filters.end)
+        if latest:
+            query = query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        else:
+            query = query.order_by(Assessment.assessed_on, Assessment.id)
+        return query.limit(1).scalar_subquery()
+
+    ends = (
+        select(Participant.id.label("participant_id"), pick(False).label("first_id"), pick(True).label("last_id"))
+        .where(_population(filters))
+        .cte("assessment_ends")
+        .prefix_with("MATERIALIZED")  # evaluate the lookups once per participant, not once per joined row
     )
-    first, last = aliased(ranked), aliased(ranked)
+    first, last = aliased(Assessment), aliased(Assessment)
     return (
         select(
-            first.c.participant_id,
-            first.c.id.label("first_id"),
-            last.c.id.label("last_id"),
-            first.c.ladder_rung.label("first_rung"),
-            last.c.ladder_rung.label("last_rung"),
+            ends.c.participant_id,
+            ends.c.first_id,
+            ends.c.last_id,
+            first.ladder_rung.label("first_rung"),
+            last.ladder_rung.label("last_rung"),
         )
-        .join(last, last.c.participant_id == first.c.participant_id)
-        .where(first.c.first_rank == 1, last.c.last_rank == 1, first.c.measurements >= 2)
+        .join(first, first.id == ends.c.first_id)
+        .join(last, last.id == ends.c.last_id)
+        .where(ends.c.first_id != ends.c.last_id)
         .subquery()
     )
 
@@ -579,26 +584,42 @@ def money(filters: Filters, participants: int, participants_all: int, positive_o
     spend_filter = and_(
         MaatwerkRequest.status.in_(SPEND_STATUSES), _budget_year(filters), _participant_selected(filters)
     )
-    request_rows = db.session.execute(
-        select(
-            BudgetPot.kind,
-            MaatwerkRequest.category,
-            MaatwerkRequest.status,
-            func.count(MaatwerkRequest.id),
-            cents_sum(MaatwerkRequest.amount),
-        )
-        .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
-        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-        .join(Participant, Participant.id == MaatwerkRequest.participant_id)
-        .where(spend_filter)
-        .group_by(BudgetPot.kind, MaatwerkRequest.category, MaatwerkRequest.status)
-    ).all()
+    if filters.selects_participants:  # per participant: from the requests themselves
+        request_rows = db.session.execute(
+            select(
+                BudgetPot.kind,
+                MaatwerkRequest.category,
+                MaatwerkRequest.status,
+                func.count(MaatwerkRequest.id),
+                cents_sum(MaatwerkRequest.amount),
+            )
+            .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
+            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+            .join(Participant, Participant.id == MaatwerkRequest.participant_id)
+            .where(spend_filter)
+            .group_by(BudgetPot.kind, MaatwerkRequest.category, MaatwerkRequest.status)
+        ).all()
+    else:  # the whole pilot or a year: from the budget's running totals (a few hundred rows)
+        request_rows = db.session.execute(
+            select(
+                BudgetPot.kind,
+                MaatwerkTotal.category,
+                MaatwerkTotal.status,
+                func.sum(MaatwerkTotal.requests),
+                func.sum(MaatwerkTotal.amount_cents),
+            )
+            .join(BudgetPot, BudgetPot.id == MaatwerkTotal.pot_id)
+            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+            .where(MaatwerkTotal.status.in_(SPEND_STATUSES), _budget_year(filters), MaatwerkTotal.requests > 0)
+            .group_by(BudgetPot.kind, MaatwerkTotal.category, MaatwerkTotal.status)
+        ).all()
+    totals = MaatwerkParticipantTotal
     maatwerk_participants = db.session.scalar(
-        select(func.count(func.distinct(MaatwerkRequest.participant_id)))
-        .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
+        select(func.count(func.distinct(totals.participant_id)))
+        .join(BudgetPot, BudgetPot.id == totals.pot_id)
         .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-        .join(Participant, Participant.id == MaatwerkRequest.participant_id)
-        .where(spend_filter)
+        .join(Participant, Participant.id == totals.participant_id)
+        .where(totals.requests > 0, _budget_year(filters), _participant_selected(filters))
     )
     invoiced = db.session.execute(
         select(BudgetPot.kind, cents_sum(LifeCoachInvoice.amount))
