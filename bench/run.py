@@ -99,22 +99,35 @@ class Page:
     role: str
     path: str
     fragment: bool  # the URL answers an htmx request with a fragment
+    fragment_path: str | None = None  # the fragment the UI requests, when it is not the page's own URL
+
+
+PAGE_KEYS = "list,search,file,finance,portal,partner_list,reports"
 
 
 def key_pages(app) -> list[Page]:
     """The key pages of issue 9, for the first participant and the current budget year."""
-    from models import BudgetYear, Participant, db
+    from bench.seed import bench_users
+    from models import BudgetYear, Commitment, Participant, db
 
     with app.app_context():
         participant_id = db.session.scalar(select(Participant.id).order_by(Participant.id).limit(1))
         years = list(db.session.scalars(select(BudgetYear.year).order_by(BudgetYear.year)))
+        partner_org = bench_users()["partner"].organisation_id
+        commitment_id = db.session.scalar(
+            select(Commitment.id).where(Commitment.organisation_id == partner_org).order_by(Commitment.id).limit(1)
+        )
     year = date.today().year if date.today().year in years else years[-1]
+    file_url = f"/deelnemers/{participant_id}"
+    status_form = f"/partners/toezeggingen/{commitment_id}/status?next=/start/partner"
     return [
         Page("list", "Deelnemerslijst", "coach", "/deelnemers/", True),
         Page("search", "Zoeken op naam", "coach", "/deelnemers/?q=jan", True),
-        Page("file", "Dossier", "coach", f"/deelnemers/{participant_id}", True),
+        # The file's htmx request is the timeline's "Meer laden" (goal forms post to their own fragment).
+        Page("file", "Dossier", "coach", file_url, True, f"{file_url}/tijdlijn?pagina=2"),
         Page("finance", "Financieel dashboard", "financien", f"/financien/{year}", True),
-        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", False),
+        # The portal's htmx request is a card's inline status form ("Status bijwerken").
+        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", True, status_form),
         Page("partner_list", "Partner: toezeggingen", "partner", "/partners/toezeggingen", True),
         Page("reports", "Rapportage", "coach", "/rapportage/", True),
     ]
@@ -177,11 +190,11 @@ def measure_in_process(app, pages: list[Page]) -> dict[str, dict]:
             response = client.get(page.path)
         entry = {"queries": n(), "status": response.status_code, "page_bytes": len(response.data)}
         if page.fragment:
-            fragment = client.get(page.path, headers={"HX-Request": "true"})
+            fragment = client.get(page.fragment_path or page.path, headers={"HX-Request": "true"})
             entry["fragment_bytes"] = len(fragment.data)
             entry["fragment_status"] = fragment.status_code
             with count_queries(engine) as n:
-                client.get(page.path, headers={"HX-Request": "true"})
+                client.get(page.fragment_path or page.path, headers={"HX-Request": "true"})
             entry["fragment_queries"] = n()
         results[page.key] = entry
     return results
@@ -396,7 +409,7 @@ def print_latency(pages, summary: dict, clients: int) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 
-def run_one(kind: str, scale: int, seconds: float, rounds: int, clients: int, keep: bool) -> list[str]:
+def run_one(kind: str, scale: int, seconds: float, rounds: int, clients: int, keep: bool, only: str = "") -> list[str]:
     from bench.seed import bench_users, seed
     from models import db
 
@@ -408,7 +421,7 @@ def run_one(kind: str, scale: int, seconds: float, rounds: int, clients: int, ke
         with app.app_context():
             db.create_all()
             seed(1)
-        pages = key_pages(app)
+        pages = [p for p in key_pages(app) if not only or p.key in only.split(",")]
         small = measure_in_process(app, pages)
         with app.app_context():
             seed(scale)
@@ -440,6 +453,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients for throughput")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--pages", default="", help=f"comma-separated page keys to measure (default all: {PAGE_KEYS})")
     args = parser.parse_args(argv)
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     if "postgresql" in kinds and not shutil.which("createdb"):
@@ -451,7 +465,7 @@ def main(argv=None) -> int:
     )
     misses = []
     for kind in kinds:
-        misses += run_one(kind, args.scale, args.duration, args.rounds, args.clients, args.keep)
+        misses += run_one(kind, args.scale, args.duration, args.rounds, args.clients, args.keep, args.pages)
     print("\nAims: p95 <= 100 ms at 100x, equal query counts at 1x and 100x, fragment <= 1/4 of its page.")
     if misses:
         print("Missed:")

@@ -124,6 +124,43 @@ def test_partner_portal_groups_own_commitments(client, login_as, two_orgs):
     assert "CONTRACTS" not in page  # the include spot is a template comment, not output
 
 
+def test_partner_portal_counts_in_sql_limits_its_lists_and_keeps_its_query_count(client, login_as, two_orgs):
+    from blueprints.partners.queries import PORTAL_LIST_LIMIT
+    from tests.conftest import count_queries
+
+    roc, participant = two_orgs["roc"], two_orgs["participant"]
+    login_as("partner", organisation=roc)
+
+    def measure():
+        client.get("/start/partner")
+        with count_queries() as n:
+            page = client.get("/start/partner")
+        assert page.status_code == 200
+        return n(), page.text
+
+    small, _ = measure()
+    for i in range(PORTAL_LIST_LIMIT + 5):
+        make_commitment(roc, participant, description=f"Laat {i}", due_date=TODAY - timedelta(days=i + 1))
+        make_commitment(roc, participant, description=f"Op tijd {i}", due_date=TODAY + timedelta(days=i))
+        make_commitment(roc, participant, description=f"Klaar {i}", status="nagekomen")
+    large, page = measure()
+    assert small == large
+    stats = page.split('aria-label="Samenvatting"')[1].split("</ul>")[0]
+    assert '<span class="stat">15</span> te laat' in stats
+    assert '<span class="stat">16</span> open' in stats  # 15 on time plus "BBL-plaats ROC"
+    assert '<span class="stat">15</span> afgerond' in stats
+    overdue = page.split('id="portaal-te-laat"')[1].split('id="portaal-open"')[0]
+    assert overdue.count('class="card commitment-card"') == PORTAL_LIST_LIMIT
+    assert "Laat 14" in overdue and "Laat 0" not in overdue  # by due date: the longest overdue first
+    assert "Alle 15 toezeggingen die te laat zijn bekijken" in overdue
+    assert "/partners/toezeggingen?status=achterstallig" in overdue
+    still_open = page.split('id="portaal-open"')[1].split('id="portaal-pilot"')[0]
+    assert still_open.count('class="card commitment-card"') == PORTAL_LIST_LIMIT
+    assert "Op tijd 0" in still_open and "Alle open toezeggingen voor deelnemers bekijken (16 op tijd)" in still_open
+    listed = client.get("/partners/toezeggingen?status=achterstallig").text
+    assert "Laat 0" in listed and "Provincie-traject" not in listed
+
+
 def test_partner_pages_never_show_case_notes_amounts_or_other_organisations(client, login_as, two_orgs, htmx_headers):
     login_as("partner", organisation=two_orgs["roc"])
     own = two_orgs["roc_commitment"].id

@@ -122,3 +122,20 @@ def test_fulfilled_percent_counts_only_closed_commitments():
     assert fulfilled_percent({"toegezegd": 5, "vervallen": 2}) is None
     assert fulfilled_percent({"nagekomen": 3, "niet_nagekomen": 1, "toegezegd": 10, "vervallen": 4}) == 75
     assert fulfilled_percent({"nagekomen": 2}) == 100
+
+
+def test_a_late_pilot_wide_commitment_counts_as_late_on_the_portal(app):
+    from datetime import date, timedelta
+
+    from blueprints.partners.queries import partner_portal
+    from tests.conftest import make_org
+    from tests.factories_partners import make_commitment
+
+    org = make_org("ROC van Twente", "onderwijs")
+    today = date(2026, 11, 22)
+    late = make_commitment(org, None, due_date=today - timedelta(days=1), status="toegezegd", quantity=10)
+    make_commitment(org, None, due_date=today, status="toegezegd", quantity=5)  # due today: not late
+    make_commitment(org, None, due_date=today - timedelta(days=9), status="nagekomen", quantity=2)
+    portal = partner_portal(org.id, today)
+    assert [c.id for c in portal.overdue] == [late.id]
+    assert len(portal.pilot_wide) == 3

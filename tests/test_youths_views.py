@@ -465,3 +465,58 @@ def test_file_and_start_page_use_the_same_number_of_queries_at_10_and_1000(clien
     bulk_participants(990, coach.id)
     large = measure(client, f"/deelnemers/{participant.id}"), measure(client, "/start/coach")
     assert small == large
+
+
+def test_case_file_links_to_the_contract_or_offers_to_draft_one(client, login_as):
+    from tests.factories_contracts import make_sent, make_world
+
+    login_as("coach")
+    fresh = make_participant(status="aangemeld")
+    page = client.get(f"/deelnemers/{fresh.id}")
+    assert "Nog geen contract." in page.text
+    assert f"/contracten/nieuw?deelnemer={fresh.id}" in page.text
+
+    world = make_world()
+    contract, version, _ = make_sent(world)
+    page = client.get(f"/deelnemers/{contract.participant_id}")
+    assert f"/contracten/{contract.id}" in page.text
+    assert contract.reference in page.text
+
+
+def grow_file(participant, coach, partner, first: int, last: int) -> None:
+    """Give the file lines number `first` up to `last` of every kind the case file shows."""
+    from blueprints.contracts import drafting
+    from tests.factories_budget import make_request
+    from tests.factories_partners import make_commitment
+
+    for i in range(first, last):
+        make_request(participant=participant, coach=coach, description=f"Fiets {i}")
+        make_conversation(participant, datetime(2026, 9, 1, 9) + timedelta(days=i), summary=f"Gesprek {i}")
+        make_commitment(partner, participant, description=f"Stageplek {i}")
+        goal = make_goal(participant, description=f"Doel {i}")
+        make_action(goal, description=f"Actie {i}", who="partner", organisation=partner)
+        make_assessment(participant, date(2026, 8, 1) + timedelta(days=i), kind="intake" if i == 0 else "tussentijds")
+    for _ in range(min(last - first, 5)):
+        drafting.new_contract(participant, [partner], date(2026, 9, 1), coach)
+    db.session.commit()
+
+
+def test_file_uses_the_same_number_of_queries_with_2_and_40_lines_of_each_kind(client, coach, htmx_headers):
+    from tests.factories_budget import make_year
+
+    make_year(2026)
+    make_org("Gemeente Hengelo", "gemeente")
+    partner = make_org("ROC van Twente", "onderwijs")
+    participant = make_participant(coach_id=coach.id)
+    url = f"/deelnemers/{participant.id}"
+    grow_file(participant, coach, partner, 0, 2)
+    small = measure(client, url), measure(client, f"{url}/tijdlijn?pagina=2")
+    grow_file(participant, coach, partner, 2, 40)
+    large = measure(client, url), measure(client, f"{url}/tijdlijn?pagina=2")
+    assert small == large
+    page = client.get(url).text
+    assert "Fiets 39" in page and "Gesprek 39" in page and "Stageplek 39" in page and "Actie 39" in page
+    assert page.count('name="actie') >= 40  # every goal keeps its own new-action form with all partners
+    assert page.count(f'<option value="partner-{partner.id}">ROC van Twente</option>') == 40
+    fragment = client.get(f"{url}/tijdlijn?pagina=2", headers=htmx_headers)
+    assert fragment.status_code == 200 and "<html" not in fragment.text and len(fragment.text) * 4 < len(page)

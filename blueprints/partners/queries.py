@@ -25,6 +25,7 @@ from models import (
 
 PAGE_SIZE = 25
 PORTAL_DONE_LIMIT = 10
+PORTAL_LIST_LIMIT = PORTAL_DONE_LIMIT  # each list on the partner portal shows at most this many
 
 
 def _with_people(query: Select) -> Select:
@@ -139,41 +140,58 @@ def contact_choices() -> list[tuple[int, str, int]]:
 
 @dataclass
 class Portal:
-    overdue: list[Commitment]
-    open: list[Commitment]
+    overdue: list[Commitment]  # the first PORTAL_LIST_LIMIT late ones: for participants, then pilot-wide
+    open: list[Commitment]  # the first PORTAL_LIST_LIMIT open, not late, for participants
     done: list[Commitment]
     done_total: int
     pilot_wide: list[Commitment]
+    overdue_total: int = 0
+    open_total: int = 0
+    pilot_wide_total: int = 0
 
 
 def partner_portal(organisation_id: int, today: date) -> Portal:
-    """Everything on a partner's start page, for their own organisation only: four queries."""
+    """Everything on a partner's start page, for their own organisation only: five queries.
+
+    The totals are counted in SQL and every list is limited, so the page stays the same size however
+    many commitments an organisation has; links lead to the full, paginated list.
+    """
+    is_open = Commitment.status.in_(OPEN_STATUSES)
+    late = and_(is_open, Commitment.due_date < today)
+    for_participant = Commitment.participant_id.is_not(None)
+
+    def total(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    # A late pilot-wide commitment is late too: it counts and shows under "Te laat" as well.
+    totals = db.session.execute(
+        select(
+            total(late),
+            total(and_(for_participant, is_open, or_(Commitment.due_date.is_(None), Commitment.due_date >= today))),
+            total(and_(for_participant, Commitment.status.in_(DONE_STATUSES))),
+            total(Commitment.participant_id.is_(None)),
+        ).where(Commitment.organisation_id == organisation_id)
+    ).one()
+    overdue_total, open_total, done_total, pilot_wide_total = (int(n or 0) for n in totals)
+
     own = _with_people(select(Commitment).where(Commitment.organisation_id == organisation_id))
-    for_participants = own.where(Commitment.participant_id.is_not(None))
-    open_items = list(
-        db.session.scalars(
-            for_participants.where(Commitment.status.in_(OPEN_STATUSES)).order_by(*_due_order())
-        ).unique()
-    )
-    done_query = for_participants.where(Commitment.status.in_(DONE_STATUSES))
-    done = list(
-        db.session.scalars(
-            done_query.order_by(Commitment.updated_at.desc(), Commitment.id.desc()).limit(PORTAL_DONE_LIMIT)
-        ).unique()
-    )
-    done_total = db.session.scalar(
-        select(func.count(Commitment.id)).where(
-            Commitment.organisation_id == organisation_id,
-            Commitment.participant_id.is_not(None),
-            Commitment.status.in_(DONE_STATUSES),
+
+    def first(query) -> list[Commitment]:
+        return list(db.session.scalars(query.limit(PORTAL_LIST_LIMIT)).unique())
+
+    overdue = first(own.where(late).order_by(Commitment.participant_id.is_(None), *_due_order()))
+    still_open = first(
+        own.where(for_participant, is_open, or_(Commitment.due_date.is_(None), Commitment.due_date >= today)).order_by(
+            *_due_order()
         )
     )
-    pilot_wide = list(
-        db.session.scalars(own.where(Commitment.participant_id.is_(None)).order_by(*_due_order())).unique()
+    done = first(
+        own.where(for_participant, Commitment.status.in_(DONE_STATUSES)).order_by(
+            Commitment.updated_at.desc(), Commitment.id.desc()
+        )
     )
-    overdue = [c for c in open_items if c.due_date is not None and c.due_date < today]
-    still_open = [c for c in open_items if c not in overdue]
-    return Portal(overdue, still_open, done, done_total or 0, pilot_wide)
+    pilot_wide = first(own.where(Commitment.participant_id.is_(None)).order_by(*_due_order()))
+    return Portal(overdue, still_open, done, done_total, pilot_wide, overdue_total, open_total, pilot_wide_total)
 
 
 # --------------------------------------------------------------------------- overview

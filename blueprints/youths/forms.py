@@ -3,8 +3,10 @@
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import Select, html_params
 
 from blueprints.youths import eligibility
 from blueprints.youths.times import local_now
@@ -254,9 +256,38 @@ class GoalStatusForm(FlaskForm):
     status = SelectField("Status van het doel", choices=choices(GOAL_STATUS_LABELS))
 
 
+class SharedChoices(list):
+    """Choices that many forms on one page share; their `<option>` markup is rendered only once."""
+
+    options_html: Markup | None = None
+
+
+class SharedOptionsSelect(Select):
+    """A select that reuses the options markup of `SharedChoices` while nothing is selected.
+
+    The case file has one new-action form per goal, each listing every partner organisation:
+    rendering those options once instead of per goal keeps the page fast as partners are added.
+    """
+
+    def __call__(self, field, **kwargs):
+        shared = field.choices if isinstance(field.choices, SharedChoices) else None
+        if shared is None or field.data:
+            return super().__call__(field, **kwargs)
+        if shared.options_html is None:
+            render = type(self)._dispatch_render_option()
+            shared.options_html = Markup("").join(render(choice) for choice in field._iter_choices_normalized())
+        kwargs.setdefault("id", field.id)
+        if field.flags.required and "required" not in kwargs:
+            kwargs["required"] = True
+        # html_params escapes every value; the options are Markup built by the wtforms Select widget.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{shared.options_html}</select>")  # noqa: S704
+
+
 class ActionForm(FlaskForm):
     description = StringField("Actie", validators=[DataRequired("Beschrijf de actie."), Length(max=500)])
-    who = SelectField("Wie doet het", choices=[], validators=[InputRequired("Kies wie de actie doet.")])
+    who = SelectField(
+        "Wie doet het", choices=[], validators=[InputRequired("Kies wie de actie doet.")], widget=SharedOptionsSelect()
+    )
     due_date = DateField(
         "Uiterlijk op",
         validators=[

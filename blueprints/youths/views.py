@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.budget.queries import maatwerk_for_participant
+from blueprints.contracts.queries import contracts_for_participant
 from blueprints.partners.queries import participant_commitments
 from blueprints.youths import bp, followup, queries, timeline, workflow, zrm
 from blueprints.youths.forms import (
@@ -23,6 +24,7 @@ from blueprints.youths.forms import (
     GoalStatusForm,
     IntakeForm,
     ParticipantFilterForm,
+    SharedChoices,
     StatusForm,
 )
 from blueprints.youths.times import local_now, to_local, to_utc
@@ -49,6 +51,21 @@ def open_file(participant_id: int) -> Participant:
     participant = queries.get_participant(participant_id)
     record(db.session, "view", participant)
     return participant
+
+
+def commit_view_entry() -> None:
+    """Commit the view log entry, keeping what this request already loaded.
+
+    The entry changes nothing the page shows; a normal commit would expire the participant and the
+    signed-in user, and the template would load them again. Commit before loading the file: the page
+    then reads one consistent state and nothing is loaded twice.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def invalid(form) -> int:
@@ -148,6 +165,7 @@ def file_context(participant: Participant) -> dict:
         "button_form": EmptyForm(formdata=None),
         "participant_commitments": participant_commitments(participant.id),  # partners feature
         "maatwerk": maatwerk_for_participant(participant.id),  # budget feature
+        "participant_contracts": contracts_for_participant(participant.id),  # contracts feature
     }
 
 
@@ -155,8 +173,8 @@ def file_context(participant: Participant) -> dict:
 @allow(COACH)
 def show(participant_id: int):
     participant = open_file(participant_id)
+    commit_view_entry()
     context = file_context(participant)
-    db.session.commit()
     return render("youths/show.html", "youths/partials/file.html", **context)
 
 
@@ -164,9 +182,9 @@ def show(participant_id: int):
 @allow(COACH)
 def timeline_page(participant_id: int):
     participant = open_file(participant_id)
+    commit_view_entry()
     number = max(request.args.get("pagina", 1, type=int), 1)
     items, more = timeline.page(queries.load_case_file(participant), number)
-    db.session.commit()
     return render(
         "youths/timeline.html",
         "youths/partials/timeline_items.html",
@@ -279,17 +297,21 @@ def new_assessment(participant_id: int):
 # --------------------------------------------------------------------------- goals and actions
 
 
-def who_choices(organisations) -> list[tuple[str, str]]:
-    return [("deelnemer", "Deelnemer"), ("coach", "Life-coach")] + [(f"partner-{o.id}", o.name) for o in organisations]
+def who_choices(organisations) -> SharedChoices:
+    """Who does an action: one list shared by every goal's form (its options are rendered once)."""
+    return SharedChoices(
+        [("deelnemer", "Deelnemer"), ("coach", "Life-coach")] + [(f"partner-{o.id}", o.name) for o in organisations]
+    )
 
 
 def goal_forms(goals, organisations, posted: dict | None = None) -> dict:
     """Per goal: its inline status form and new-action form, with unique field ids (prefixes)."""
     forms = {}
+    who = who_choices(organisations)
     for goal in goals:
         status_form = GoalStatusForm(formdata=None, prefix=f"doel{goal.id}", status=goal.status)
         action_form = ActionForm(formdata=None, prefix=f"actie{goal.id}")
-        action_form.who.choices = who_choices(organisations)
+        action_form.who.choices = who
         forms[goal.id] = {"status": status_form, "action": action_form, **(posted or {}).get(goal.id, {})}
     return forms
 
