@@ -14,6 +14,7 @@ from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -44,6 +45,14 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 Money = Numeric(12, 2, asdecimal=True)
+
+# PostgreSQL-only objects created by DDL next to their feature (e.g. the trigram search index in
+# blueprints/youths/queries.py); autogenerate must not try to drop them.
+DDL_ONLY_INDEXES = {"ix_participant_name_trgm"}
+
+
+def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
+    return not (type_ == "index" and name in DDL_ONLY_INDEXES)
 
 
 def utcnow() -> datetime:
@@ -613,7 +622,9 @@ class MaatwerkRequest(db.Model):
 
     __tablename__ = "maatwerk_request"
     __table_args__ = (
-        Index("ix_maatwerk_request_pot_status", "pot_id", "status"),
+        # Covers the pot figures and the filtered dashboard aggregates (no table lookups).
+        Index("ix_maatwerk_request_pot_status_cover", "pot_id", "status", "category", "participant_id", "amount"),
+        Index("ix_maatwerk_request_pot_requested", "pot_id", "requested_at"),  # the dashboard's newest-first list
         Index("ix_maatwerk_request_participant_id", "participant_id"),
         Index("ix_maatwerk_request_requested_by_id", "requested_by_id"),
     )
@@ -688,6 +699,42 @@ class ClosedMonth(db.Model):
     closed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     closed_by: Mapped[User] = relationship()
+
+
+class MaatwerkTotal(db.Model):
+    """Running totals of maatwerk requests per pot, category, status and month paid (0: not paid).
+
+    Kept in the same transaction as every change of a request (blueprints/budget/totals.py), so the
+    dashboard and the report read a few hundred rows instead of every request. Whole cents (integers)
+    keep the sums exact on SQLite too. `rebuild_totals()` recomputes them from the requests.
+    """
+
+    __tablename__ = "maatwerk_total"
+    __table_args__ = (Index("uq_maatwerk_total_key", "pot_id", "category", "status", "paid_month", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pot.id"))
+    category: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    paid_month: Mapped[int] = mapped_column(Integer, default=0)  # yyyymm of paid_on, 0 when unpaid
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MaatwerkParticipantTotal(db.Model):
+    """Running totals per pot and participant of approved and paid requests (for 'highest spend')."""
+
+    __tablename__ = "maatwerk_participant_total"
+    __table_args__ = (
+        Index("uq_maatwerk_participant_total_key", "pot_id", "participant_id", unique=True),
+        Index("ix_maatwerk_participant_total_rank", "pot_id", "amount_cents"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(ForeignKey("budget_pot.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 # --------------------------------------------------------------------------- partners
@@ -1064,3 +1111,18 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+class ParticipantPurge(db.Model):
+    """A case file anonymised after its retention period (blueprints/privacy/retention.py)."""
+
+    __tablename__ = "participant_purge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), unique=True)
+    destruction_date: Mapped[date] = mapped_column(Date)
+    purged_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    purged_by: Mapped[str] = mapped_column(String(254))

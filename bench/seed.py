@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 
+from blueprints.budget.totals import rebuild_totals
 from models import (
     ZRM_DOMAINS,
     Action,
@@ -607,6 +608,7 @@ def seed(scale: int, *, quiet: bool = False) -> dict:
         if (unit + 1) % 5 == 0:
             rows.flush()
     rows.flush()
+    rebuild_totals(db.session)  # the bulk inserts bypassed the ORM listener that keeps them
     reset_sequences()
     db.session.commit()
     seconds = time.perf_counter() - started

@@ -2,7 +2,19 @@
 
 from importlib import import_module
 
-FEATURES = ["auth", "home", "admin", "system", "youths", "partners", "budget", "contracts", "sign", "reports"]
+FEATURES = [
+    "auth",
+    "home",
+    "admin",
+    "system",
+    "youths",
+    "partners",
+    "budget",
+    "contracts",
+    "sign",
+    "reports",
+    "privacy",
+]
 
 
 def register_blueprints(app) -> None:

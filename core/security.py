@@ -1,5 +1,7 @@
-"""Security headers on every response, and the server-side session limits."""
+"""Security headers on every response, the server-side session limits, and secret-free access logs."""
 
+import logging
+import re
 from datetime import UTC, datetime
 
 from flask import current_app, request, session
@@ -52,3 +54,23 @@ def enforce_session_limits():
         logout_user()
         session.clear()
     return None
+
+
+class SigningTokenFilter(logging.Filter):
+    """Access logs must not hold the participant's signing token (it works like a password)."""
+
+    TOKEN = re.compile(r"(/tekenen/)[A-Za-z0-9_\-]{16,}")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(self.TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = self.TOKEN.sub(r"\1***", record.msg)
+        return True
+
+
+def mask_tokens_in_access_logs() -> None:
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, SigningTokenFilter) for f in logger.filters):
+            logger.addFilter(SigningTokenFilter())

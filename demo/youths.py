@@ -142,7 +142,7 @@ def _history(participant: Participant, coach, today: date, rng: random.Random, i
     moves = [("aangemeld", created)]
     for step in steps[participant.status]:
         if step == "intake":
-            moves.append((step, created + timedelta(days=7)))
+            moves.append((step, min(created + timedelta(days=7), today)))
         elif step == "actief":
             moves.append((step, participant.start_date))
         else:
@@ -168,6 +168,7 @@ def _history(participant: Participant, coach, today: date, rng: random.Random, i
                 changed_on=on,
                 changed_by=coach,
                 note=note,
+                created_at=datetime.combine(min(on, today), time(10)),
             )
         )
         previous = status

@@ -97,6 +97,7 @@ def app(_schema, app_config):
         empty_all_tables()
         yield app
         db.session.remove()
+        db.engine.dispose()  # each test's app has its own pool: close it, or PostgreSQL runs out of slots
 
 
 @pytest.fixture

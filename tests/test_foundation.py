@@ -190,3 +190,40 @@ def test_every_link_on_each_demo_start_page_answers_without_error(app, client, l
         for link in sorted(links):
             response = client.get(link.replace("&amp;", "&"))
             assert response.status_code < 500, f"{email}: {link} gaf {response.status_code}"
+
+
+def test_access_logs_never_hold_a_signing_token():
+    import logging
+
+    from core.security import SigningTokenFilter
+
+    token = "AbCdEf0123456789_-xyzXYZ0123456789abcdef"
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        "",
+        0,
+        '%s "%s" %s',
+        ("127.0.0.1", f"GET /tekenen/{token}/contract HTTP/1.1", "200"),
+        None,
+    )
+    SigningTokenFilter().filter(record)
+    assert token not in record.getMessage()
+    assert "/tekenen/***/contract" in record.getMessage()
+
+
+def test_beheer_start_page_counts_what_needs_attention(client, login_as):
+    from blueprints.admin.overview import beheer_overview
+    from core.audit import record
+    from tests.conftest import make_user
+
+    login_as("beheer")
+    make_user("partner")  # a partner without a second factor yet
+    record(db.session, "login_failed", object_type="user_account", result="denied")
+    db.session.commit()
+    page = client.get("/start/beheer")
+    assert page.status_code == 200
+    assert "partners en beheerders zonder ingestelde tweede factor" in page.text
+    overview = beheer_overview()
+    assert overview.failed_logins_24h == 1
+    assert overview.without_second_factor == 2  # the new partner, and the beheer user of login_as

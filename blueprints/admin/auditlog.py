@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "user_disabled": "Gebruiker uitgezet",
     "user_enabled": "Gebruiker aangezet",
     "password_changed": "Wachtwoord gewijzigd",
+    "privacy_export": "Inzage-export gemaakt",
+    "privacy_purge": "Dossier geanonimiseerd (bewaartermijn)",
 }
 
 

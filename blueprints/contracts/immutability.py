@@ -15,6 +15,13 @@ class FrozenContractError(RuntimeError):
     """Someone tried to change a contract version that was sent for signing, or a signature."""
 
 
+# The one controlled exception: the privacy purge (blueprints/privacy/retention.py) anonymises frozen
+# versions of a file past its retention date. It sets this session flag and, on PostgreSQL,
+# `SET LOCAL perspectiefjaar.purge = 'on'` inside its own transaction. Nothing else may set either.
+PURGE_SESSION_FLAG = "privacy_purge"
+PURGE_SETTING = "perspectiefjaar.purge"
+
+
 # --------------------------------------------------------------------------- PostgreSQL guard
 
 _VERSION_CHANGED = " OR ".join(
@@ -25,6 +32,10 @@ _VERSION_CHANGED = " OR ".join(
 VERSION_GUARD_DDL = f"""
 CREATE OR REPLACE FUNCTION contract_version_frozen_guard() RETURNS trigger AS $$
 BEGIN
+  IF current_setting('perspectiefjaar.purge', true) = 'on' THEN  -- privacy purge only (SET LOCAL)
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'DELETE' THEN
     IF OLD.frozen_at IS NOT NULL THEN
       RAISE EXCEPTION 'contract_version is frozen: a sent or signed version cannot be deleted'
@@ -54,6 +65,10 @@ CREATE OR REPLACE FUNCTION contract_party_frozen_guard() RETURNS trigger AS $$
 DECLARE
   checked_version integer;
 BEGIN
+  IF current_setting('perspectiefjaar.purge', true) = 'on' THEN  -- privacy purge only (SET LOCAL)
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     checked_version := NEW.version_id;
   ELSE
@@ -77,6 +92,10 @@ CREATE TRIGGER contract_party_frozen_guard BEFORE INSERT OR UPDATE OR DELETE ON 
 SIGNATURE_GUARD_DDL = """
 CREATE OR REPLACE FUNCTION contract_signature_append_only() RETURNS trigger AS $$
 BEGIN
+  IF current_setting('perspectiefjaar.purge', true) = 'on' THEN  -- privacy purge only (SET LOCAL)
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+  END IF;
   RAISE EXCEPTION 'contract_signature is append-only: evidence cannot change'
     USING ERRCODE = 'integrity_constraint_violation';
 END;
@@ -121,6 +140,8 @@ def _version_is_frozen(session: Session, version_id: int | None) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def _guard_frozen(session: Session, flush_context, instances) -> None:
+    if session.info.get(PURGE_SESSION_FLAG):
+        return
     for obj in session.dirty:
         if isinstance(obj, ContractVersion) and _was_frozen(obj):
             state = inspect(obj)
@@ -146,7 +167,7 @@ def _guard_frozen(session: Session, flush_context, instances) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _guard_bulk_statements(state) -> None:
     """Bulk `update(ContractVersion)` / `delete(...)` bypass the unit of work; check them here."""
-    if not (state.is_update or state.is_delete):
+    if not (state.is_update or state.is_delete) or state.session.info.get(PURGE_SESSION_FLAG):
         return
     mapper = state.bind_mapper
     entity = mapper.class_ if mapper is not None else None

@@ -197,3 +197,15 @@ def partner_parties(user: User, page: int = 1, per_page: int = 25):
 def outbox_page(page: int = 1, per_page: int = 25):
     query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def contracts_for_participant(participant_id: int) -> list[Contract]:
+    """The participant's contracts with their versions, for the case file (one query)."""
+    return list(
+        db.session.scalars(
+            select(Contract)
+            .where(Contract.participant_id == participant_id)
+            .options(selectinload(Contract.versions))
+            .order_by(Contract.created_at.desc())
+        ).unique()
+    )

@@ -40,6 +40,7 @@ from models import (
     ContractStatus,
     Organisation,
     Participant,
+    ParticipantPurge,
     PartyKind,
     User,
     db,
@@ -571,12 +572,16 @@ def verify(version_id):
     if not version.is_frozen:
         abort(404)
     recomputed = drafting.sha256_hex(version.canonical_text)
+    purge = db.session.scalar(
+        select(ParticipantPurge).where(ParticipantPurge.participant_id == version.contract.participant_id)
+    )
     return render(
         "contracts/verify.html",
         version=version,
         contract=version.contract,
         recomputed=recomputed,
         match=recomputed == version.text_sha256,
+        purge=purge,
     )
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from flask import redirect, url_for
 from flask_login import current_user
 
+from blueprints.admin.overview import beheer_overview
 from blueprints.budget.queries import finance_summary
 from blueprints.contracts.queries import coach_attention, partner_waiting
 from blueprints.home import bp
@@ -59,4 +60,4 @@ def partner():
 @bp.route("/start/beheer")
 @allow("beheer")
 def beheer():
-    return render("home/beheer.html")
+    return render("home/beheer.html", overview=beheer_overview())

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8c1fa0dc2b73
+Revision ID: dfde47c91a24
 Revises: 
-Create Date: 2026-11-22 15:23:12.621937
+Create Date: 2026-11-22 15:53:39.608964
 
 """
 from alembic import op
@@ -14,6 +14,10 @@ import sqlalchemy as sa
 CONTRACT_IMMUTABILITY_DDL = r"""
 CREATE OR REPLACE FUNCTION contract_version_frozen_guard() RETURNS trigger AS $$
 BEGIN
+  IF current_setting('perspectiefjaar.purge', true) = 'on' THEN  -- privacy purge only (SET LOCAL)
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'DELETE' THEN
     IF OLD.frozen_at IS NOT NULL THEN
       RAISE EXCEPTION 'contract_version is frozen: a sent or signed version cannot be deleted'
@@ -41,6 +45,10 @@ CREATE OR REPLACE FUNCTION contract_party_frozen_guard() RETURNS trigger AS $$
 DECLARE
   checked_version integer;
 BEGIN
+  IF current_setting('perspectiefjaar.purge', true) = 'on' THEN  -- privacy purge only (SET LOCAL)
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     checked_version := NEW.version_id;
   ELSE
@@ -62,6 +70,10 @@ CREATE TRIGGER contract_party_frozen_guard BEFORE INSERT OR UPDATE OR DELETE ON 
 
 CREATE OR REPLACE FUNCTION contract_signature_append_only() RETURNS trigger AS $$
 BEGIN
+  IF current_setting('perspectiefjaar.purge', true) = 'on' THEN  -- privacy purge only (SET LOCAL)
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+  END IF;
   RAISE EXCEPTION 'contract_signature is append-only: evidence cannot change'
     USING ERRCODE = 'integrity_constraint_violation';
 END;
@@ -71,11 +83,18 @@ CREATE TRIGGER contract_signature_append_only BEFORE UPDATE OR DELETE ON contrac
   FOR EACH ROW EXECUTE FUNCTION contract_signature_append_only();
 """
 
+# PostgreSQL trigram index for substring search on participant names (blueprints/youths/queries.py).
+PARTICIPANT_NAME_SEARCH_DDL = r"""
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS ix_participant_name_trgm ON participant
+  USING gin (lower(first_name || ' ' || last_name) gin_trgm_ops);
+"""
+
 GUARD_FUNCTIONS = ("contract_version_frozen_guard", "contract_party_frozen_guard", "contract_signature_append_only")
 
 
 # revision identifiers, used by Alembic.
-revision = '8c1fa0dc2b73'
+revision = 'dfde47c91a24'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -231,6 +250,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_lifecoach_invoice_invoice_date'), ['invoice_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_lifecoach_invoice_pot_id'), ['pot_id'], unique=False)
 
+    op.create_table('maatwerk_total',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pot_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('paid_month', sa.Integer(), nullable=False),
+    sa.Column('requests', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['pot_id'], ['budget_pot.id'], name=op.f('fk_maatwerk_total_pot_id_budget_pot')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_maatwerk_total'))
+    )
+    with op.batch_alter_table('maatwerk_total', schema=None) as batch_op:
+        batch_op.create_index('uq_maatwerk_total_key', ['pot_id', 'category', 'status', 'paid_month'], unique=True)
+
     op.create_table('participant',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('first_name', sa.String(length=100), nullable=False),
@@ -370,6 +403,30 @@ def upgrade():
     with op.batch_alter_table('goal', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_goal_participant_id'), ['participant_id'], unique=False)
 
+    op.create_table('maatwerk_participant_total',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('pot_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.Column('requests', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_maatwerk_participant_total_participant_id_participant')),
+    sa.ForeignKeyConstraint(['pot_id'], ['budget_pot.id'], name=op.f('fk_maatwerk_participant_total_pot_id_budget_pot')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_maatwerk_participant_total'))
+    )
+    with op.batch_alter_table('maatwerk_participant_total', schema=None) as batch_op:
+        batch_op.create_index('ix_maatwerk_participant_total_rank', ['pot_id', 'amount_cents'], unique=False)
+        batch_op.create_index('uq_maatwerk_participant_total_key', ['pot_id', 'participant_id'], unique=True)
+
+    op.create_table('participant_purge',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.Column('destruction_date', sa.Date(), nullable=False),
+    sa.Column('purged_at', sa.DateTime(), nullable=False),
+    sa.Column('purged_by', sa.String(length=254), nullable=False),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_participant_purge_participant_id_participant')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_purge')),
+    sa.UniqueConstraint('participant_id', name=op.f('uq_participant_purge_participant_id'))
+    )
     op.create_table('status_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('participant_id', sa.Integer(), nullable=False),
@@ -477,7 +534,8 @@ def upgrade():
     )
     with op.batch_alter_table('maatwerk_request', schema=None) as batch_op:
         batch_op.create_index('ix_maatwerk_request_participant_id', ['participant_id'], unique=False)
-        batch_op.create_index('ix_maatwerk_request_pot_status', ['pot_id', 'status'], unique=False)
+        batch_op.create_index('ix_maatwerk_request_pot_requested', ['pot_id', 'requested_at'], unique=False)
+        batch_op.create_index('ix_maatwerk_request_pot_status_cover', ['pot_id', 'status', 'category', 'participant_id', 'amount'], unique=False)
         batch_op.create_index('ix_maatwerk_request_requested_by_id', ['requested_by_id'], unique=False)
 
     op.create_table('outbox_message',
@@ -609,12 +667,14 @@ def upgrade():
     # ### end Alembic commands ###
     if op.get_bind().dialect.name == "postgresql":
         op.execute(CONTRACT_IMMUTABILITY_DDL)
+        op.execute(PARTICIPANT_NAME_SEARCH_DDL)
 
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         for name in GUARD_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
+        op.execute("DROP INDEX IF EXISTS ix_participant_name_trgm")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('contract_signature', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contract_signature_version_id'))
@@ -648,7 +708,8 @@ def downgrade():
     op.drop_table('outbox_message')
     with op.batch_alter_table('maatwerk_request', schema=None) as batch_op:
         batch_op.drop_index('ix_maatwerk_request_requested_by_id')
-        batch_op.drop_index('ix_maatwerk_request_pot_status')
+        batch_op.drop_index('ix_maatwerk_request_pot_status_cover')
+        batch_op.drop_index('ix_maatwerk_request_pot_requested')
         batch_op.drop_index('ix_maatwerk_request_participant_id')
 
     op.drop_table('maatwerk_request')
@@ -670,6 +731,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_status_change_participant_id'))
 
     op.drop_table('status_change')
+    op.drop_table('participant_purge')
+    with op.batch_alter_table('maatwerk_participant_total', schema=None) as batch_op:
+        batch_op.drop_index('uq_maatwerk_participant_total_key')
+        batch_op.drop_index('ix_maatwerk_participant_total_rank')
+
+    op.drop_table('maatwerk_participant_total')
     with op.batch_alter_table('goal', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_goal_participant_id'))
 
@@ -706,6 +773,10 @@ def downgrade():
         batch_op.drop_index('ix_participant_coach_id')
 
     op.drop_table('participant')
+    with op.batch_alter_table('maatwerk_total', schema=None) as batch_op:
+        batch_op.drop_index('uq_maatwerk_total_key')
+
+    op.drop_table('maatwerk_total')
     with op.batch_alter_table('lifecoach_invoice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lifecoach_invoice_pot_id'))
         batch_op.drop_index(batch_op.f('ix_lifecoach_invoice_invoice_date'))
