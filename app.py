@@ -1,6 +1,5 @@
 """The application factory: settings, extensions, blueprints, error pages and CLI commands."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -10,6 +9,7 @@ import config
 from blueprints import register_blueprints
 from core import access, audit, formatting, security  # noqa: F401  (audit registers its listener)
 from core.errors import register_error_handlers
+from core.logs import configure_logging
 from extensions import csrf, limiter, login_manager, migrate
 from models import db
 
@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("TRUSTED_PROXIES"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]), x_proto=1)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(app.config.get("LOG_FORMAT") or ("json" if is_production(app) else "text"))
     security.mask_tokens_in_access_logs()
 
     db.init_app(app)

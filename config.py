@@ -59,6 +59,7 @@ def from_environment() -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "perspectiefjaar@hengelo.nl"),
         "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "7")),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT"),  # "json" or "text"; json by default in production
     }
 
 

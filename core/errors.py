@@ -67,7 +67,7 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error):
         incident = uuid.uuid4().hex[:8]
-        log.exception("unexpected error incident=%s", incident)
+        log.exception("unexpected error incident=%s", incident, extra={"incident": incident})
         from models import db
 
         db.session.rollback()

@@ -227,3 +227,31 @@ def test_beheer_start_page_counts_what_needs_attention(client, login_as):
     overview = beheer_overview()
     assert overview.failed_logins_24h == 1
     assert overview.without_second_factor == 2  # the new partner, and the beheer user of login_as
+
+
+def test_production_logs_are_json_lines_with_the_incident_id():
+    import json
+    import logging
+
+    from core.logs import JsonFormatter
+
+    try:
+        raise RuntimeError("kapot")
+    except RuntimeError:
+        import sys
+
+        record = logging.LogRecord(
+            "perspectiefjaar.errors",
+            logging.ERROR,
+            "",
+            0,
+            "unexpected error incident=%s",
+            ("ab12cd34",),
+            sys.exc_info(),
+        )
+    record.incident = "ab12cd34"
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert "\n" not in line
+    assert entry["level"] == "ERROR" and entry["incident"] == "ab12cd34"
+    assert entry["message"] == "unexpected error incident=ab12cd34" and "RuntimeError" in entry["exception"]
