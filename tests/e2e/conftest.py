@@ -101,9 +101,8 @@ def _console_error(message, problems: BrowserProblems) -> None:
         problems.js_errors.append(message.text)
 
 
-@pytest.fixture
-def page(page, live_server, browser_problems):
-    """A page that reaches only the live server; htmx comes from the npm copy of the CDN file."""
+def guard(page, live_server: str, problems: BrowserProblems):
+    """Let `page` reach only the live server (htmx from the npm copy) and collect what goes wrong."""
 
     def route(route_request):
         url = route_request.request.url
@@ -111,16 +110,22 @@ def page(page, live_server, browser_problems):
             return route_request.fulfill(path=str(HTMX_FILE), content_type="application/javascript")
         if url.startswith(live_server) or url.startswith("data:"):
             if route_request.request.headers.get("hx-request") == "true":
-                browser_problems.htmx_requests.append(url)
+                problems.htmx_requests.append(url)
             return route_request.continue_()
-        browser_problems.outside_requests.append(url)
+        problems.outside_requests.append(url)
         return route_request.abort()
 
     page.route("**/*", route)
-    page.on("pageerror", lambda error: browser_problems.js_errors.append(str(error)))
-    page.on("console", lambda message: _console_error(message, browser_problems))
+    page.on("pageerror", lambda error: problems.js_errors.append(str(error)))
+    page.on("console", lambda message: _console_error(message, problems))
     page.set_default_timeout(10_000)
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(page, live_server, browser_problems):
+    """A page that reaches only the live server; htmx comes from the npm copy of the CDN file."""
+    yield guard(page, live_server, browser_problems)
     browser_problems.assert_clean()
 
 

@@ -56,25 +56,7 @@ def guarded_page(browser, live_server: str, problems, **context_args):
     htmx comes from the npm copy, every other outside request is blocked and counted, JS errors
     are collected in `problems`. The caller closes the context (or `close_all`).
     """
-    from config import HTMX_URL
-    from tests.e2e.conftest import HTMX_FILE, _console_error
+    from tests.e2e.conftest import guard
 
     context = browser.new_context(**context_args)
-    other = context.new_page()
-
-    def route(route_request):
-        url = route_request.request.url
-        if url == HTMX_URL:
-            return route_request.fulfill(path=str(HTMX_FILE), content_type="application/javascript")
-        if url.startswith(live_server) or url.startswith("data:"):
-            if route_request.request.headers.get("hx-request") == "true":
-                problems.htmx_requests.append(url)
-            return route_request.continue_()
-        problems.outside_requests.append(url)
-        return route_request.abort()
-
-    other.route("**/*", route)
-    other.on("pageerror", lambda error: problems.js_errors.append(str(error)))
-    other.on("console", lambda message: _console_error(message, problems))
-    other.set_default_timeout(10_000)
-    return other
+    return guard(context.new_page(), live_server, problems)
