@@ -520,3 +520,38 @@ def test_file_uses_the_same_number_of_queries_with_2_and_40_lines_of_each_kind(c
     assert page.count(f'<option value="partner-{partner.id}">ROC van Twente</option>') == 40
     fragment = client.get(f"{url}/tijdlijn?pagina=2", headers=htmx_headers)
     assert fragment.status_code == 200 and "<html" not in fragment.text and len(fragment.text) * 4 < len(page)
+
+
+def test_coach_corrects_contact_details_and_bad_input_is_refused(client, login_as):
+    coach = login_as("coach")
+    other_coach = make_user("coach", name="Mehmet Kaya")
+    participant = make_participant(coach_id=coach.id, phone="0612345678")
+    page = client.get(f"/deelnemers/{participant.id}/gegevens")
+    assert page.status_code == 200 and 'value="0612345678"' in page.text
+    assert f"/deelnemers/{participant.id}/gegevens" in client.get(f"/deelnemers/{participant.id}").text
+
+    bad = {"first_name": "", "last_name": "Jong", "phone": "<script>", "highest_education": "mbo1", "coach_id": "x"}
+    refused = client.post(f"/deelnemers/{participant.id}/gegevens", data=bad)
+    assert refused.status_code == 422
+    assert "Vul een geldig telefoonnummer in." in refused.text
+    assert db.session.get(Participant, participant.id).phone == "0612345678"
+
+    good = {
+        "first_name": "Sanne",
+        "last_name": "de Jong",
+        "email": "sanne@voorbeeld.nl",
+        "phone": "06 87654321",
+        "address": "Marktstraat 1, Hengelo",
+        "highest_education": bad["highest_education"],
+        "coach_id": str(other_coach.id),
+        "date_of_birth": "1990-01-01",  # not part of this form: ignored
+    }
+    saved = client.post(f"/deelnemers/{participant.id}/gegevens", data=good)
+    assert saved.status_code == 303
+    updated = db.session.get(Participant, participant.id)
+    assert (updated.phone, updated.coach_id, updated.email) == ("06 87654321", other_coach.id, "sanne@voorbeeld.nl")
+    assert updated.date_of_birth == date(2001, 5, 17)
+    change = db.session.scalar(
+        select(AuditLog).where(AuditLog.object_type == "participant", AuditLog.action == "update")
+    )
+    assert change.changes["phone"] == ["0612345678", "06 87654321"]

@@ -152,6 +152,21 @@ class IntakeForm(FlaskForm):
         return valid
 
 
+class DetailsForm(FlaskForm):
+    """Correct a participant's name, contact details, education or coach after intake.
+
+    Date of birth, start date and startkwalificatie decide eligibility and stay as registered.
+    """
+
+    first_name = IntakeForm.first_name
+    last_name = IntakeForm.last_name
+    email = IntakeForm.email
+    phone = IntakeForm.phone
+    address = IntakeForm.address
+    highest_education = IntakeForm.highest_education
+    coach_id = IntakeForm.coach_id
+
+
 # --------------------------------------------------------------------------- workflow
 
 

@@ -19,6 +19,7 @@ from blueprints.youths.forms import (
     ActionForm,
     AssessmentForm,
     ConversationForm,
+    DetailsForm,
     ExtendForm,
     GoalForm,
     GoalStatusForm,
@@ -176,6 +177,30 @@ def show(participant_id: int):
     commit_view_entry()
     context = file_context(participant)
     return render("youths/show.html", "youths/partials/file.html", **context)
+
+
+@bp.route("/<int:participant_id>/gegevens", methods=["GET", "POST"])
+@allow(COACH)
+def edit_details(participant_id: int):
+    participant = open_file(participant_id)
+    form = DetailsForm(obj=participant)
+    form.coach_id.choices = [("", "Kies een life-coach")] + [(str(c.id), c.name) for c in queries.coaches()]
+    if request.method == "GET":
+        form.coach_id.data = str(participant.coach_id or "")
+    if form.validate_on_submit():
+        participant.first_name = form.first_name.data.strip()
+        participant.last_name = form.last_name.data.strip()
+        participant.email = (form.email.data or "").strip() or None
+        participant.phone = (form.phone.data or "").strip() or None
+        participant.address = (form.address.data or "").strip() or None
+        participant.highest_education = form.highest_education.data
+        participant.coach_id = int(form.coach_id.data)
+        db.session.commit()
+        flash("De gegevens zijn opgeslagen.", "success")
+        return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+    db.session.commit()  # the view entry
+    status = 422 if form.errors else 200
+    return render("youths/edit_details.html", status=status, form=form, p=participant)
 
 
 @bp.route("/<int:participant_id>/tijdlijn")
