@@ -408,7 +408,8 @@ def municipality_sign(contract_id):
     )
 
 
-def _sign_and_respond(contract, version, party, name, method, how, intent, user=None):
+def _sign(version, party, name, method, how, intent):
+    """Record the signature with the request's evidence and commit; None (and a flash) when refused."""
     ip, agent = client_evidence()
     try:
         result = signing.sign_version(
@@ -418,7 +419,7 @@ def _sign_and_respond(contract, version, party, name, method, how, intent, user=
             method=method,
             authentication=how,
             intent=intent,
-            user=user or _user(),
+            user=_user(),
             ip=ip,
             user_agent=agent,
             actor=_user(),
@@ -426,8 +427,15 @@ def _sign_and_respond(contract, version, party, name, method, how, intent, user=
     except signing.SigningError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect_after_post(_show_url(contract))
+        return None
     db.session.commit()
+    return result
+
+
+def _sign_and_respond(contract, version, party, name, method, how, intent):
+    result = _sign(version, party, name, method, how, intent)
+    if result is None:  # refused: _sign flashed why
+        return redirect_after_post(_show_url(contract))
     if not result.created:
         flash(f"{party.name} had deze versie al getekend; de handtekening telt één keer.", "info")
     elif result.completed:
@@ -652,29 +660,14 @@ def portal_sign(version_id):
     if form.validate_on_submit():
         ok, how = confirm_identity(_user(), form.password.data, form.code.data)
         if ok:
-            ip, agent = client_evidence()
-            try:
-                result = signing.sign_version(
-                    version,
-                    party,
-                    signer_name=form.signer_name.data,
-                    method="wachtwoord",
-                    authentication=how,
-                    intent=signing.intent_text(version, party),
-                    user=_user(),
-                    ip=ip,
-                    user_agent=agent,
-                    actor=_user(),
-                )
-            except signing.SigningError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-                return redirect_after_post(target)
-            db.session.commit()
-            flash(
-                "U heeft getekend." if result.created else "U had deze versie al getekend; dat telt één keer.",
-                "success" if result.created else "info",
+            result = _sign(
+                version, party, form.signer_name.data, "wachtwoord", how, signing.intent_text(version, party)
             )
+            if result is not None:
+                flash(
+                    "U heeft getekend." if result.created else "U had deze versie al getekend; dat telt één keer.",
+                    "success" if result.created else "info",
+                )
             return redirect_after_post(target)
         record(db.session, "contract_sign_failed", version.contract, result="denied")
         db.session.commit()
