@@ -625,6 +625,7 @@ class MaatwerkRequest(db.Model):
         # Covers the pot figures and the filtered dashboard aggregates (no table lookups).
         Index("ix_maatwerk_request_pot_status_cover", "pot_id", "status", "category", "participant_id", "amount"),
         Index("ix_maatwerk_request_pot_requested", "pot_id", "requested_at"),  # the dashboard's newest-first list
+        Index("ix_maatwerk_request_pot_status_requested", "pot_id", "status", "requested_at"),  # the approval queue
         Index("ix_maatwerk_request_participant_id", "participant_id"),
         Index("ix_maatwerk_request_requested_by_id", "requested_by_id"),
     )

@@ -24,6 +24,7 @@ from blueprints.budget.rules import (
     reject_request,
     withdraw_request,
 )
+from blueprints.budget.totals import rebuild_totals
 from models import AuditLog, MaatwerkRequest, PotKind, RequestStatus, db
 from tests.conftest import make_org, make_participant, make_user
 from tests.factories_budget import maatwerk_pot, make_request, make_year
@@ -281,6 +282,7 @@ def test_sums_are_exact_for_many_random_amounts(app, count):
         for i, amount in enumerate(amounts)
     ]
     db.session.execute(insert(MaatwerkRequest), rows)
+    rebuild_totals(db.session)  # pot figures read the running totals; a bulk insert bypasses their listener
     db.session.commit()
     figures = figures_for(pot_id)
     assert figures.paid == sum(amounts[1::2], Decimal("0"))

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import insert
 
 from blueprints.budget.queries import maatwerk_for_participant
+from blueprints.budget.totals import rebuild_totals
 from models import MaatwerkRequest, db
 from tests.conftest import count_queries, make_participant, make_user
 from tests.factories_budget import maatwerk_pot, make_request, make_year
@@ -72,7 +73,22 @@ def _bulk(n: int) -> None:
         for i in range(n)
     ]
     db.session.execute(insert(MaatwerkRequest), rows)
+    rebuild_totals(db.session)  # as the benchmark seeder does: bulk inserts bypass the running totals' listener
     db.session.commit()
+
+
+def test_dashboard_request_list_counts_match_the_filters(client, finance, htmx_headers):
+    """The list's count comes from the running totals; it must match the filtered requests exactly."""
+    _bulk(60)  # 12 per status; vervoer/huisvesting/opleiding take turns
+    page = client.get(f"/financien/{YEAR}").text
+    assert "Pagina 1 van 3 (60 resultaten)" in page
+    vervoer = client.get(f"/financien/{YEAR}?categorie=vervoer").text
+    assert "Pagina 1 van 1" not in vervoer and "(20 resultaten)" not in vervoer  # 20 fit on one page: no pager
+    both = client.get(f"/financien/{YEAR}?categorie=vervoer&status=aangevraagd", headers=htmx_headers).text
+    assert both.count("Fietsenhuis") == 4  # i % 3 == 0 and i % 5 == 0: i in 0, 15, 30, 45
+    _bulk(60)
+    assert "Pagina 1 van 2 (40 resultaten)" in client.get(f"/financien/{YEAR}?categorie=vervoer").text
+    assert "Pagina 2 van 2 (40 resultaten)" in client.get(f"/financien/{YEAR}?categorie=vervoer&pagina=2").text
 
 
 def test_dashboard_query_count_does_not_grow_with_requests(client, finance):

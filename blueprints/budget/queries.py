@@ -23,6 +23,7 @@ from models import (
     MaatwerkRequest,
     MaatwerkTotal,
     Participant,
+    PotKind,
     RequestStatus,
     User,
     db,
@@ -84,6 +85,15 @@ def _year_pot_ids(year: int):
     return (
         select(BudgetPot.id).join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id).where(BudgetYear.year == year)
     )
+
+
+def _maatwerk_pot_id(year: int):
+    """The year's maatwerk pot, where every request of that year goes (`rules.pot_for`).
+
+    One pot id (not IN the year's pots) lets the database walk the (pot_id, requested_at) index in
+    order and stop after one page, instead of sorting all the year's requests.
+    """
+    return _year_pot_ids(year).where(BudgetPot.kind == PotKind.MAATWERK.value).scalar_subquery()
 
 
 def _matches(total: MaatwerkTotal, filters: Filters) -> bool:
@@ -277,15 +287,27 @@ def chart_geometry(cumulative, budget: Decimal, forecast: Decimal, elapsed: int)
     }
 
 
-def request_page(year: int, filters: Filters, page: int, per_page: int = 25):
+def _request_count(totals: list[MaatwerkTotal], filters: Filters) -> int:
+    """How many requests match the filters, from the running totals instead of counting rows."""
+    return sum(
+        t.requests
+        for t in totals
+        if (not filters.category or t.category == filters.category)
+        and (not filters.status or t.status == filters.status)
+    )
+
+
+def request_page(year: int, filters: Filters, page: int, totals: list[MaatwerkTotal], per_page: int = 25):
     """One page of the year's requests, newest first: ids from the index, then those 25 rows with relations."""
-    ids = _apply(select(MaatwerkRequest.id).where(MaatwerkRequest.pot_id.in_(_year_pot_ids(year))), filters)
+    ids = _apply(select(MaatwerkRequest.id).where(MaatwerkRequest.pot_id == _maatwerk_pot_id(year)), filters)
     pager = db.paginate(
         ids.order_by(MaatwerkRequest.requested_at.desc(), MaatwerkRequest.id.desc()),
         page=page,
         per_page=per_page,
         error_out=False,
+        count=False,
     )
+    pager.total = _request_count(totals, filters)
     wanted = list(pager.items)
     rows = {}
     if wanted:
@@ -308,7 +330,7 @@ def pending_queue(year: int, limit: int = QUEUE_SHOWN) -> list[MaatwerkRequest]:
     query = (
         select(MaatwerkRequest)
         .where(
-            MaatwerkRequest.pot_id.in_(_year_pot_ids(year)),
+            MaatwerkRequest.pot_id == _maatwerk_pot_id(year),
             MaatwerkRequest.status == RequestStatus.AANGEVRAAGD.value,
         )
         .options(joinedload(MaatwerkRequest.participant), joinedload(MaatwerkRequest.requested_by))
@@ -330,7 +352,7 @@ def dashboard(year: int, filters: Filters, page: int, today: date | None = None)
         "burn": burn(year, figures, today, totals),
         "queue": pending_queue(year),
         "pending_total": sum(t.requests for t in totals if t.status == RequestStatus.AANGEVRAAGD.value),
-        "requests": request_page(year, filters, page),
+        "requests": request_page(year, filters, page, totals),
     }
 
 

@@ -22,6 +22,7 @@ from models import (
     CarryOver,
     LifeCoachInvoice,
     MaatwerkRequest,
+    MaatwerkTotal,
     Organisation,
     Participant,
     PotKind,
@@ -101,9 +102,14 @@ class PotFigures:
 
 
 def _request_sum(status: RequestStatus):
+    """Whole cents of the pot's requests in `status`, from the running totals (a handful of rows).
+
+    The totals change in the same transaction as the requests (blueprints/budget/totals.py), so
+    after `lock_pot` they are as exact as summing the requests, without reading 100,000 of them.
+    """
     return (
-        select(exact_sum(MaatwerkRequest.amount))
-        .where(MaatwerkRequest.pot_id == BudgetPot.id, MaatwerkRequest.status == status.value)
+        select(func.coalesce(func.sum(MaatwerkTotal.amount_cents), 0))
+        .where(MaatwerkTotal.pot_id == BudgetPot.id, MaatwerkTotal.status == status.value)
         .scalar_subquery()
     )
 
