@@ -441,6 +441,38 @@ class ZrmScore(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="scores")
 
 
+class AssessmentProgress(db.Model):
+    """Per assessment: the change since the participant's first assessment, in the ladder and in each ZRM domain.
+
+    Derived data for the report: comparing every participant's first and latest assessment through
+    zrm_score took most of the report's time at 100x the pilot, while here the latest assessment's row
+    already holds the changes. Kept in the same transaction as every change of an assessment or a score
+    (blueprints/youths/progress.py); `rebuild_assessment_progress()` recomputes it after bulk loads.
+    A change is NULL on the first assessment and when either score is missing or 'niet gescoord'.
+    """
+
+    __tablename__ = "assessment_progress"
+
+    # CASCADE: deleting an assessment must not trip over its row; the listener then redoes the others.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    is_first: Mapped[bool] = mapped_column(Boolean)  # the first by (assessed_on, id)
+    rung_change: Mapped[int | None] = mapped_column(Integer)
+    change_financien: Mapped[int | None] = mapped_column(Integer)
+    change_werk_opleiding: Mapped[int | None] = mapped_column(Integer)
+    change_tijdsbesteding: Mapped[int | None] = mapped_column(Integer)
+    change_huisvesting: Mapped[int | None] = mapped_column(Integer)
+    change_huiselijke_relaties: Mapped[int | None] = mapped_column(Integer)
+    change_geestelijke_gezondheid: Mapped[int | None] = mapped_column(Integer)
+    change_lichamelijke_gezondheid: Mapped[int | None] = mapped_column(Integer)
+    change_middelengebruik: Mapped[int | None] = mapped_column(Integer)
+    change_basale_adl: Mapped[int | None] = mapped_column(Integer)
+    change_instrumentele_adl: Mapped[int | None] = mapped_column(Integer)
+    change_sociaal_netwerk: Mapped[int | None] = mapped_column(Integer)
+    change_maatschappelijke_participatie: Mapped[int | None] = mapped_column(Integer)
+    change_justitie: Mapped[int | None] = mapped_column(Integer)
+
+
 class Action(db.Model):
     """A Krachtwerk action under a goal: who does what by when (participant, coach or a partner)."""
 

@@ -9,7 +9,10 @@ from sqlalchemy import func, select
 
 from bench.run import count_queries, csrf_token, forge_cookie, key_pages, percentile, session_data
 from bench.seed import bench_users, organisations_for, seed
+from blueprints.youths.progress import progress_rows
 from models import (
+    Assessment,
+    AssessmentProgress,
     BudgetPot,
     Commitment,
     Contract,
@@ -59,8 +62,11 @@ def test_rows_are_consistent(app):
     assert count(ContractParty) == 3 * count(ContractVersion)
     for version in db.session.scalars(select(ContractVersion).where(ContractVersion.frozen_at.is_not(None))):
         assert version.text_sha256 is not None and len(version.text_sha256) == 64
-    # Each assessment has one score row per ZRM domain.
+    # Each assessment has one score row per ZRM domain, and its progress row as the listener would keep it.
     assert count(ZrmScore) % 13 == 0
+    progress = db.session.execute(select(AssessmentProgress.__table__).order_by("assessment_id")).all()
+    assert len(progress) == count(Assessment) > 0
+    assert progress == db.session.execute(progress_rows().order_by("assessment_id")).all()
     # Approved + paid maatwerk fits every pot.
     for pot in db.session.scalars(select(BudgetPot).where(BudgetPot.kind == "maatwerk")):
         used = db.session.scalar(

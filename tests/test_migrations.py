@@ -1,16 +1,20 @@
-"""The migrations build the schema on a fresh database, and they agree with models.py."""
+"""The migrations build the schema on a fresh database, agree with models.py and fill derived tables."""
 
 import uuid
+from datetime import date
 
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from alembic.script import ScriptDirectory
+from flask import current_app
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from models import db, include_in_autogenerate
+from blueprints.youths.progress import progress_rows
+from models import Assessment, AssessmentProgress, Participant, ZrmScore, db, include_in_autogenerate
 from tests.conftest import make_test_config
 
 
@@ -59,4 +63,43 @@ def test_downgrade_to_base_and_up_again(fresh_database_url):
         flask_migrate.upgrade()
         flask_migrate.downgrade(revision="base")
         flask_migrate.upgrade()
+        db.engine.dispose()
+
+
+def test_progress_migration_fills_the_table_from_existing_assessments(fresh_database_url):
+    """Assessments made before assessment_progress existed get their rows, the same as a rebuild's."""
+    revision = "b7d2f4a9c615"
+    app = create_app(make_test_config(fresh_database_url))
+    with app.app_context():
+        config = current_app.extensions["migrate"].migrate.get_config()
+        flask_migrate.upgrade(revision=ScriptDirectory.from_config(config).get_revision(revision).down_revision)
+        # Core inserts: the ORM listener would write to the table this revision creates.
+        person = {"last_name": "Jong", "date_of_birth": date(2000, 1, 1), "referral_source": "rmc"}
+        person |= {"start_date": date(2025, 1, 1), "end_date": date(2026, 1, 1)}
+        db.session.execute(insert(Participant), [{"id": 1, "first_name": "Sanne"} | person])
+        db.session.execute(insert(Participant), [{"id": 2, "first_name": "Daan"} | person])
+        assessments = [(10, 1, date(2025, 9, 1), 4), (11, 1, date(2025, 2, 1), 2), (12, 2, date(2025, 3, 1), 3)]
+        db.session.execute(
+            insert(Assessment),
+            [
+                {"id": i, "participant_id": p, "assessed_on": on, "ladder_rung": rung, "growth_rung": rung}
+                for i, p, on, rung in assessments
+            ],
+        )
+        scores = [(10, "financien", 4), (10, "justitie", 3), (11, "financien", 1), (11, "justitie", None)]
+        db.session.execute(
+            insert(ZrmScore),
+            [{"assessment_id": a, "domain": d, "score": s} for a, d, s in scores + [(12, "financien", 2)]],
+        )
+        db.session.commit()
+
+        flask_migrate.upgrade(revision=revision)
+
+        table = AssessmentProgress.__table__
+        stored = db.session.execute(select(table).order_by(table.c.assessment_id)).all()
+        assert stored == db.session.execute(progress_rows().order_by("assessment_id")).all()
+        later = db.session.get(AssessmentProgress, 10)  # September against the February intake
+        assert (later.is_first, later.rung_change, later.change_financien, later.change_justitie) == (False, 2, 3, None)
+        assert db.session.get(AssessmentProgress, 11).is_first and db.session.get(AssessmentProgress, 12).is_first
+        db.session.remove()
         db.engine.dispose()

@@ -26,7 +26,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, extract, func, or_, select, true, union
-from sqlalchemy.orm import aliased
 
 from core.money import CENT
 from models import (
@@ -38,6 +37,7 @@ from models import (
     REFERRAL_LABELS,
     ZRM_DOMAIN_LABELS,
     Assessment,
+    AssessmentProgress,
     BudgetContribution,
     BudgetPot,
     BudgetYear,
@@ -52,7 +52,6 @@ from models import (
     PotKind,
     StatusChange,
     User,
-    ZrmScore,
     db,
 )
 
@@ -394,75 +393,56 @@ class ProgressFigures:
     ladder: LadderFigures
 
 
-def _assessment_pairs(filters: Filters):
-    """Per participant of the population: first and latest assessment (by the period's end), when two or more.
+def _latest_assessments(filters: Filters):
+    """Per participant of the population: the latest assessment by the period's end (None without one).
 
-    Two correlated `ORDER BY ... LIMIT 1` lookups per participant, each one step down the index on
-    (participant_id, assessed_on): no window over every assessment. Two or more means first != latest.
+    A correlated `ORDER BY ... LIMIT 1` lookup per participant, one step down the index on
+    (participant_id, assessed_on): no window over every assessment.
     """
-
-    def pick(latest: bool):
-        query = select(Assessment.id).where(Assessment.participant_id == Participant.id)
-        if filters.year:
-            query = query.where(Assessment.assessed_on <= filters.end)
-        if latest:
-            query = query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
-        else:
-            query = query.order_by(Assessment.assessed_on, Assessment.id)
-        return query.limit(1).scalar_subquery()
-
-    ends = (
-        select(Participant.id.label("participant_id"), pick(False).label("first_id"), pick(True).label("last_id"))
-        .where(_population(filters))
-        .cte("assessment_ends")
-        .prefix_with("MATERIALIZED")  # evaluate the lookups once per participant, not once per joined row
+    latest = (
+        select(Assessment.id)
+        .where(Assessment.participant_id == Participant.id)
+        .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        .limit(1)
     )
-    first, last = aliased(Assessment), aliased(Assessment)
+    if filters.year:
+        latest = latest.where(Assessment.assessed_on <= filters.end)
     return (
-        select(
-            ends.c.participant_id,
-            ends.c.first_id,
-            ends.c.last_id,
-            first.ladder_rung.label("first_rung"),
-            last.ladder_rung.label("last_rung"),
-        )
-        .join(first, first.id == ends.c.first_id)
-        .join(last, last.id == ends.c.last_id)
-        .where(ends.c.first_id != ends.c.last_id)
-        .subquery()
+        select(Participant.id.label("participant_id"), latest.scalar_subquery().label("assessment_id"))
+        .where(_population(filters))
+        .cte("latest_assessment")
+        .prefix_with("MATERIALIZED")  # evaluate the lookups once per participant, not once per joined row
     )
 
 
 def progress(filters: Filters) -> ProgressFigures:
-    pairs = _assessment_pairs(filters)
-    first_score, last_score = aliased(ZrmScore), aliased(ZrmScore)
-    domain_query = (
-        select(first_score.domain, func.count(), func.coalesce(func.sum(last_score.score - first_score.score), 0))
-        .select_from(pairs)
-        .join(first_score, first_score.assessment_id == pairs.c.first_id)
-        .join(
-            last_score,
-            and_(last_score.assessment_id == pairs.c.last_id, last_score.domain == first_score.domain),
-        )
-        .where(first_score.score.is_not(None), last_score.score.is_not(None))
-        .group_by(first_score.domain)
-    )
-    by_domain = {d: (int(n), int(s)) for d, n, s in db.session.execute(domain_query)}
-    domains = [DomainChange(d, label, *by_domain.get(d, (0, 0))) for d, label in ZRM_DOMAIN_LABELS.items()]
+    """First against latest assessment, in one query over the precomputed changes (`AssessmentProgress`).
 
-    def counted(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    up, same, down, measured = db.session.execute(
+    The latest assessment's row holds its changes since the participant's first one; it is not the first
+    exactly when the participant has two or more assessments by the period's end (the first of all is
+    then also the first by the period's end).
+    """
+    latest = _latest_assessments(filters)
+    row = AssessmentProgress
+    domain_columns = [row.__table__.c[f"change_{d}"] for d in ZRM_DOMAIN_LABELS]
+    figures = db.session.execute(
         select(
-            counted(pairs.c.last_rung > pairs.c.first_rung),
-            counted(pairs.c.last_rung == pairs.c.first_rung),
-            counted(pairs.c.last_rung < pairs.c.first_rung),
             func.count(),
-        ).select_from(pairs)
+            func.count(case((row.rung_change > 0, 1))),
+            func.count(case((row.rung_change == 0, 1))),
+            func.count(case((row.rung_change < 0, 1))),
+            *(aggregate for column in domain_columns for aggregate in (func.count(column), func.sum(column))),
+        )
+        .select_from(latest)
+        .join(row, row.assessment_id == latest.c.assessment_id)
+        .where(~row.is_first)
     ).one()
-    measured = int(measured)
-    ladder = LadderFigures(Share(int(up), measured), Share(int(same), measured), Share(int(down), measured), measured)
+    measured, up, same, down, *by_domain = (int(value or 0) for value in figures)
+    domains = [
+        DomainChange(d, label, by_domain[2 * i], by_domain[2 * i + 1])
+        for i, (d, label) in enumerate(ZRM_DOMAIN_LABELS.items())
+    ]
+    ladder = LadderFigures(Share(up, measured), Share(same, measured), Share(down, measured), measured)
     return ProgressFigures(domains, ladder)
 
 
@@ -703,7 +683,7 @@ class Report:
 
 
 def build_report(filters: Filters) -> Report:
-    """Every figure of the report: 12 queries, independent of the number of participants."""
+    """Every figure of the report: 11 queries, independent of the number of participants."""
     statuses = participants_by_status(filters)
     outcome_figures = outcomes(filters)
     return Report(
