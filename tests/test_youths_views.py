@@ -340,6 +340,10 @@ def test_actions_by_partner_and_toggle(client, coach, htmx_headers):
         headers=htmx_headers,
     )
     assert response.status_code == 200 and "Loopbaanadvies" in response.text and "Leerwerkloket Twente" in response.text
+    # The form stays open with a spoken confirmation; the button keeps its id, so htmx puts focus back on it.
+    assert '<details class="new-action" open>' in response.text
+    assert 'role="status">Actie toegevoegd: Loopbaanadvies.' in response.text
+    assert f'id="doel-{goal.id}-actie-opslaan"' in response.text
     action = db.session.scalar(select(Action))
     assert action.who == "partner" and action.organisation_id == org.id
     toggled = client.post(f"/deelnemers/acties/{action.id}/klaar", headers=htmx_headers)

@@ -352,7 +352,9 @@ def load_goal(goal_id: int) -> Goal:
     return goal
 
 
-def render_goal(goal: Goal, forms: dict | None = None, status: int = 200):
+def render_goal(goal: Goal, forms: dict | None = None, status: int = 200, added_action: str | None = None):
+    """The goal card. After an action was added (htmx) the form stays open with a confirmation, so keyboard
+    focus, which htmx puts back on the "Actie opslaan" button by its id, lands next to what just happened."""
     organisations = queries.partner_organisations()
     all_forms = goal_forms([goal], organisations, {goal.id: forms or {}})
     return render(
@@ -363,6 +365,7 @@ def render_goal(goal: Goal, forms: dict | None = None, status: int = 200):
         forms=all_forms[goal.id],
         today=date.today(),
         button_form=EmptyForm(formdata=None),
+        added_action=added_action,
         status=status,
     )
 
@@ -425,7 +428,7 @@ def new_action(goal_id: int):
         if not request.headers.get("HX-Request"):
             flash("De actie is toegevoegd.", "success")
             return redirect_after_post(url_for("youths.show", participant_id=goal.participant_id) + f"#doel-{goal.id}")
-        return render_goal(load_goal(goal_id))
+        return render_goal(load_goal(goal_id), added_action=form.description.data.strip())
     return render_goal(goal, {"action": form}, status=422)
 
 

@@ -1,8 +1,8 @@
 """The coach's main journey with the keyboard only (Tab, Enter, Space and typing), with visible focus.
 
-Sign in, open a participant, record a conversation and change a goal's status. Every element that
-receives focus on the way must show a focus indicator (a computed outline or box-shadow), and after
-the htmx swap of the goal the focus must stay on the status field.
+Sign in, open a participant, record a conversation, change a goal's status and add an action. Every
+element that receives focus on the way must show a focus indicator (a computed outline or box-shadow),
+and after each htmx swap of the goal the focus must stay where the user was.
 """
 
 from datetime import date
@@ -147,3 +147,21 @@ def test_coach_journey_with_the_keyboard_only(page, live_server, browser_problem
     state = keys.check()
     assert state["id"] == f"doel-{goal.id}-opslaan", f"focus na de htmx-swap op {state}"
     arrive(page, "dossier na 'Status opslaan' (htmx)")
+
+    # Add an action: Enter opens "Actie toevoegen", Enter on "Actie opslaan" saves it (htmx). Focus stays on
+    # the button of the form, which stays open for the next action, and a status message confirms it.
+    keys.tab_to_text("Actie toevoegen", "summary")
+    page.keyboard.press("Enter")
+    keys.tab_to_id(f"actie{goal.id}-description")
+    keys.type("CV sturen naar de werkgever")
+    keys.tab_to_text("Actie opslaan", "button")
+    with page.expect_response(lambda r: f"/doelen/{goal.id}/acties" in r.url) as response:
+        page.keyboard.press("Enter")
+    assert response.value.status == 200
+    settled(page)
+    state = keys.check()
+    assert state["id"] == f"doel-{goal.id}-actie-opslaan", f"focus na 'Actie opslaan' op {state}"
+    assert page.get_by_role("status").filter(has_text="Actie toegevoegd: CV sturen naar de werkgever").is_visible()
+    db.session.expire_all()
+    assert [a.description for a in db.session.get(Goal, goal.id).actions] == ["CV sturen naar de werkgever"]
+    arrive(page, "dossier na 'Actie opslaan' (htmx)")
