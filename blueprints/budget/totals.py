@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from core.history import keep_old_values
 from models import MaatwerkParticipantTotal, MaatwerkRequest, MaatwerkTotal
 
 SPEND_STATUSES = ("goedgekeurd", "betaald")
@@ -75,12 +76,7 @@ def _upsert(connection, model, keys: tuple[str, ...], rows: list[dict]) -> None:
         connection.execute(statement)
 
 
-def _load_old_value(target, value, oldvalue, initiator):
-    return value
-
-
-for _key in TRACKED:  # load the old value before a change, so the delta knows what to subtract
-    event.listen(getattr(MaatwerkRequest, _key), "set", _load_old_value, active_history=True, retval=True)
+keep_old_values(*(getattr(MaatwerkRequest, key) for key in TRACKED))  # so the delta knows what to subtract
 
 
 @event.listens_for(Session, "after_flush")

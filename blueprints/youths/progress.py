@@ -16,6 +16,7 @@ the app has none; the privacy purge only blanks assessment notes, which change n
 from sqlalchemy import and_, case, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session, aliased
 
+from core.history import keep_old_values
 from models import ZRM_DOMAIN_LABELS, Assessment, AssessmentProgress, Participant, ZrmScore
 
 COLUMNS = {domain: f"change_{domain}" for domain in ZRM_DOMAIN_LABELS}
@@ -97,13 +98,8 @@ def rebuild_assessment_progress(connection_or_session) -> None:
     _insert_rows(connection_or_session)
 
 
-def _load_old_value(target, value, oldvalue, initiator):
-    return value
-
-
-# Load the old value before a change, so moving an assessment or a score also redoes where it came from.
-for _attribute in (Assessment.participant_id, ZrmScore.assessment_id):
-    event.listen(_attribute, "set", _load_old_value, active_history=True, retval=True)
+# Moving an assessment or a score also redoes the participant it came from.
+keep_old_values(Assessment.participant_id, ZrmScore.assessment_id)
 
 
 def _old_and_new(obj, key: str) -> set:
