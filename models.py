@@ -374,6 +374,8 @@ class StatusChange(db.Model):
     """One move in a participant's status workflow: dated and attributed (youths/workflow.py)."""
 
     __tablename__ = "status_change"
+    # The report looks up each participant's latest change by a year's end: one step down this index.
+    __table_args__ = (Index("ix_status_change_participant_on", "participant_id", "changed_on", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
@@ -449,6 +451,8 @@ class AssessmentProgress(db.Model):
     already holds the changes. Kept in the same transaction as every change of an assessment or a score
     (blueprints/youths/progress.py); `rebuild_assessment_progress()` recomputes it after bulk loads.
     A change is NULL on the first assessment and when either score is missing or 'niet gescoord'.
+    `assessed_on` and `next_assessed_on` (the participant's following assessment) tell which row was the
+    latest by a year's end without looking up each participant's assessments.
     """
 
     __tablename__ = "assessment_progress"
@@ -471,6 +475,8 @@ class AssessmentProgress(db.Model):
     change_sociaal_netwerk: Mapped[int | None] = mapped_column(Integer)
     change_maatschappelijke_participatie: Mapped[int | None] = mapped_column(Integer)
     change_justitie: Mapped[int | None] = mapped_column(Integer)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    next_assessed_on: Mapped[date | None] = mapped_column(Date)  # None: the participant's latest assessment
 
 
 class Action(db.Model):
@@ -506,6 +512,8 @@ class Conversation(db.Model):
     __table_args__ = (
         Index("ix_conversation_participant_at", "participant_id", "held_at"),
         Index("ix_conversation_held_at", "held_at"),
+        # The report counts participants with two or more no-shows from this index alone.
+        Index("ix_conversation_attendance_participant", "attendance", "participant_id", "held_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

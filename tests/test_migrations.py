@@ -66,8 +66,9 @@ def test_downgrade_to_base_and_up_again(fresh_database_url):
         db.engine.dispose()
 
 
-def test_progress_migration_fills_the_table_from_existing_assessments(fresh_database_url):
-    """Assessments made before assessment_progress existed get their rows, the same as a rebuild's."""
+def test_progress_migrations_fill_the_table_from_existing_assessments(fresh_database_url):
+    """Assessments made before assessment_progress existed get their rows, the same as a rebuild's, when the
+    table is created (b7d2f4a9c615) and again when it gains the assessment dates (c4e8a2d6f1b3)."""
     revision = "b7d2f4a9c615"
     app = create_app(make_test_config(fresh_database_url))
     with app.app_context():
@@ -93,13 +94,29 @@ def test_progress_migration_fills_the_table_from_existing_assessments(fresh_data
         )
         db.session.commit()
 
-        flask_migrate.upgrade(revision=revision)
-
         table = AssessmentProgress.__table__
-        stored = db.session.execute(select(table).order_by(table.c.assessment_id)).all()
-        assert stored == db.session.execute(progress_rows().order_by("assessment_id")).all()
+        rebuilt = progress_rows().subquery()
+
+        def stored_and_rebuilt(names):
+            stored = select(*(table.c[n] for n in names)).order_by(table.c.assessment_id)
+            return db.session.execute(stored).all(), db.session.execute(
+                select(*(rebuilt.c[n] for n in names)).order_by(rebuilt.c.assessment_id)
+            ).all()
+
+        flask_migrate.upgrade(revision=revision)
+        first_columns = [c.key for c in table.c if c.key not in ("assessed_on", "next_assessed_on")]
+        stored, expected = stored_and_rebuilt(first_columns)
+        assert len(stored) == 3 and stored == expected
+        db.session.rollback()  # end the read transaction: the next revision alters the table
+
+        flask_migrate.upgrade()
+        stored, expected = stored_and_rebuilt([c.key for c in table.c])
+        assert stored == expected
         later = db.session.get(AssessmentProgress, 10)  # September against the February intake
         assert (later.is_first, later.rung_change, later.change_financien, later.change_justitie) == (False, 2, 3, None)
-        assert db.session.get(AssessmentProgress, 11).is_first and db.session.get(AssessmentProgress, 12).is_first
+        assert (later.assessed_on, later.next_assessed_on) == (date(2025, 9, 1), None)
+        intake = db.session.get(AssessmentProgress, 11)
+        assert intake.is_first and intake.next_assessed_on == date(2025, 9, 1)
+        assert db.session.get(AssessmentProgress, 12).is_first
         db.session.remove()
         db.engine.dispose()

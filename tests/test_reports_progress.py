@@ -15,7 +15,7 @@ from blueprints.youths.progress import COLUMNS, progress_rows, rebuild_assessmen
 from models import ZRM_DOMAIN_LABELS, ZRM_DOMAINS, Assessment, AssessmentProgress, Participant, ZrmScore, db
 from tests.conftest import make_participant
 
-ROW = ["participant_id", "is_first", "rung_change", *COLUMNS.values()]
+ROW = ["participant_id", "is_first", "rung_change", *COLUMNS.values(), "assessed_on", "next_assessed_on"]
 
 
 def _as_dict(rows) -> dict[int, tuple]:
@@ -44,16 +44,17 @@ def counted_by_hand() -> dict[int, tuple]:
         assessments.sort(key=lambda a: (a.assessed_on, a.id))
         first = assessments[0]
         first_scores = first.score_map()
-        for a in assessments:
+        for a, following in zip(assessments, [*assessments[1:], None], strict=True):
+            dates = (a.assessed_on, following.assessed_on if following else None)
             if a is first:
-                expected[a.id] = (pid, True, None, *([None] * len(COLUMNS)))
+                expected[a.id] = (pid, True, None, *([None] * len(COLUMNS)), *dates)
                 continue
             scores = a.score_map()
             changes = [
                 None if scores.get(d) is None or first_scores.get(d) is None else scores[d] - first_scores[d]
                 for d in COLUMNS
             ]
-            expected[a.id] = (pid, False, a.ladder_rung - first.ladder_rung, *changes)
+            expected[a.id] = (pid, False, a.ladder_rung - first.ladder_rung, *changes, *dates)
     return expected
 
 

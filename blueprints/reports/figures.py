@@ -36,7 +36,6 @@ from models import (
     POT_KIND_LABELS,
     REFERRAL_LABELS,
     ZRM_DOMAIN_LABELS,
-    Assessment,
     AssessmentProgress,
     BudgetContribution,
     BudgetPot,
@@ -242,23 +241,16 @@ class StatusFigures:
     total_all: int  # participants in the period without coach/referral filter (for cost allocation)
 
 
-def _last_status_change(end: date):
-    """Per participant the status of the latest StatusChange on or before `end` (a subquery)."""
-    ranked = (
-        select(
-            StatusChange.participant_id,
-            StatusChange.to_status,
-            func.row_number()
-            .over(
-                partition_by=StatusChange.participant_id,
-                order_by=(StatusChange.changed_on.desc(), StatusChange.id.desc()),
-            )
-            .label("position"),
-        )
-        .where(StatusChange.changed_on <= end)
-        .subquery()
+def _status_at(end: date):
+    """Per participant (a correlated scalar subquery): the status of the latest StatusChange on or before
+    `end`, one step down the index on (participant_id, changed_on, id)."""
+    return (
+        select(StatusChange.to_status)
+        .where(StatusChange.participant_id == Participant.id, StatusChange.changed_on <= end)
+        .order_by(StatusChange.changed_on.desc(), StatusChange.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    return select(ranked.c.participant_id, ranked.c.to_status).where(ranked.c.position == 1).subquery()
 
 
 def participants_by_status(filters: Filters) -> StatusFigures:
@@ -269,16 +261,19 @@ def participants_by_status(filters: Filters) -> StatusFigures:
     """
     selected = func.coalesce(func.sum(case((_participant_selected(filters), 1), else_=0)), 0)
     if filters.year:
-        last = _last_status_change(filters.end)
-        closed_later = case((Participant.outcome_date > filters.end, 1), else_=0)
-        query = (
-            select(last.c.to_status, Participant.status, closed_later, func.count(Participant.id), selected)
-            .select_from(Participant)
-            .outerjoin(last, last.c.participant_id == Participant.id)
+        per_participant = (
+            select(
+                _status_at(filters.end).label("at_end"),
+                Participant.status,
+                case((Participant.outcome_date > filters.end, 1), else_=0).label("closed_later"),
+                case((_participant_selected(filters), 1), else_=0).label("selected"),
+            )
             .where(_in_population(filters))
-            .group_by(last.c.to_status, Participant.status, closed_later)
+            .subquery()
         )
-        rows = db.session.execute(query).all()
+        c = per_participant.c
+        query = select(c.at_end, c.status, c.closed_later, func.count(), func.coalesce(func.sum(c.selected), 0))
+        rows = db.session.execute(query.group_by(c.at_end, c.status, c.closed_later)).all()
     else:
         query = (
             select(Participant.status, func.count(Participant.id), selected)
@@ -393,26 +388,13 @@ class ProgressFigures:
     ladder: LadderFigures
 
 
-def _latest_assessments(filters: Filters):
-    """Per participant of the population: the latest assessment by the period's end (None without one).
-
-    A correlated `ORDER BY ... LIMIT 1` lookup per participant, one step down the index on
-    (participant_id, assessed_on): no window over every assessment.
-    """
-    latest = (
-        select(Assessment.id)
-        .where(Assessment.participant_id == Participant.id)
-        .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
-        .limit(1)
-    )
-    if filters.year:
-        latest = latest.where(Assessment.assessed_on <= filters.end)
-    return (
-        select(Participant.id.label("participant_id"), latest.scalar_subquery().label("assessment_id"))
-        .where(_population(filters))
-        .cte("latest_assessment")
-        .prefix_with("MATERIALIZED")  # evaluate the lookups once per participant, not once per joined row
-    )
+def _latest_by_end(filters: Filters):
+    """The progress row of each participant's latest assessment by the period's end (the latest of all
+    for the whole pilot): assessed by then, and the next assessment (if any) came after it."""
+    row = AssessmentProgress
+    if not filters.year:
+        return row.next_assessed_on.is_(None)
+    return and_(row.assessed_on <= filters.end, or_(row.next_assessed_on.is_(None), row.next_assessed_on > filters.end))
 
 
 def progress(filters: Filters) -> ProgressFigures:
@@ -422,7 +404,6 @@ def progress(filters: Filters) -> ProgressFigures:
     exactly when the participant has two or more assessments by the period's end (the first of all is
     then also the first by the period's end).
     """
-    latest = _latest_assessments(filters)
     row = AssessmentProgress
     domain_columns = [row.__table__.c[f"change_{d}"] for d in ZRM_DOMAIN_LABELS]
     figures = db.session.execute(
@@ -433,9 +414,9 @@ def progress(filters: Filters) -> ProgressFigures:
             func.count(case((row.rung_change < 0, 1))),
             *(aggregate for column in domain_columns for aggregate in (func.count(column), func.sum(column))),
         )
-        .select_from(latest)
-        .join(row, row.assessment_id == latest.c.assessment_id)
-        .where(~row.is_first)
+        .select_from(row)
+        .join(Participant, Participant.id == row.participant_id)
+        .where(_population(filters), _latest_by_end(filters), ~row.is_first)
     ).one()
     measured, up, same, down, *by_domain = (int(value or 0) for value in figures)
     domains = [
@@ -594,13 +575,17 @@ def money(filters: Filters, participants: int, participants_all: int, positive_o
             .group_by(BudgetPot.kind, MaatwerkTotal.category, MaatwerkTotal.status)
         ).all()
     totals = MaatwerkParticipantTotal
-    maatwerk_participants = db.session.scalar(
+    with_maatwerk = (
         select(func.count(func.distinct(totals.participant_id)))
         .join(BudgetPot, BudgetPot.id == totals.pot_id)
         .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-        .join(Participant, Participant.id == totals.participant_id)
-        .where(totals.requests > 0, _budget_year(filters), _participant_selected(filters))
+        .where(totals.requests > 0, _budget_year(filters))
     )
+    if filters.selects_participants:
+        with_maatwerk = with_maatwerk.join(Participant, Participant.id == totals.participant_id).where(
+            _participant_selected(filters)
+        )
+    maatwerk_participants = db.session.scalar(with_maatwerk)
     invoiced = db.session.execute(
         select(BudgetPot.kind, cents_sum(LifeCoachInvoice.amount))
         .join(BudgetPot, BudgetPot.id == LifeCoachInvoice.pot_id)

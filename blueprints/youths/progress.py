@@ -13,7 +13,7 @@ Statements that change assessments or scores without the unit of work (`update(Z
 the app has none; the privacy purge only blanks assessment notes, which change no figure.
 """
 
-from sqlalchemy import and_, case, delete, event, func, insert, inspect, select
+from sqlalchemy import Date, and_, case, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from core.history import keep_old_values
@@ -26,15 +26,16 @@ def progress_rows(participant_ids=None):
     """SELECT of every assessment_progress row (of `participant_ids` only, when given), from the source tables.
 
     Scores are pivoted to one row per assessment (one column per domain) and each assessment is joined
-    to its participant's first one, numbered by (assessed_on, id).
+    to its participant's first one, numbered by (assessed_on, id); the next one's date comes along.
     """
+    in_order = {"partition_by": Assessment.participant_id, "order_by": (Assessment.assessed_on, Assessment.id)}
     numbered = select(
         Assessment.id,
         Assessment.participant_id,
         Assessment.ladder_rung,
-        func.row_number()
-        .over(partition_by=Assessment.participant_id, order_by=(Assessment.assessed_on, Assessment.id))
-        .label("nth"),
+        Assessment.assessed_on,
+        func.row_number().over(**in_order).label("nth"),
+        func.lead(Assessment.assessed_on, type_=Date).over(**in_order).label("next_assessed_on"),
     )
     pivot = select(
         ZrmScore.assessment_id,
@@ -61,6 +62,8 @@ def progress_rows(participant_ids=None):
             (numbered.c.nth == 1).label("is_first"),
             change(numbered.c.ladder_rung, first.c.ladder_rung).label("rung_change"),
             *(change(scores.c[d], first_scores.c[d]).label(column) for d, column in COLUMNS.items()),
+            numbered.c.assessed_on,
+            numbered.c.next_assessed_on,
         )
         .join(first, and_(first.c.participant_id == numbered.c.participant_id, first.c.nth == 1))
         .outerjoin(scores, scores.c.assessment_id == numbered.c.id)
@@ -70,6 +73,7 @@ def progress_rows(participant_ids=None):
 
 def _insert_rows(connection, participant_ids=None) -> None:
     columns = ["assessment_id", "participant_id", "is_first", "rung_change", *COLUMNS.values()]
+    columns += ["assessed_on", "next_assessed_on"]
     connection.execute(insert(AssessmentProgress).from_select(columns, progress_rows(participant_ids)))
 
 
