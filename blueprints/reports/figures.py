@@ -160,6 +160,14 @@ def _population(filters: Filters):
     return and_(_in_population(filters), _participant_selected(filters))
 
 
+def _of_population(query, participant_id, filters: Filters):
+    """Restrict rows (of another table) to the population's participants; every participant counts for
+    the whole pilot without a coach or referral filter, so then there is nothing to join."""
+    if not filters.year and not filters.selects_participants:
+        return query
+    return query.join(Participant, Participant.id == participant_id).where(_population(filters))
+
+
 def _finished(filters: Filters):
     condition = Participant.status.in_(FINISHED_STATUSES)
     if filters.year:
@@ -346,11 +354,11 @@ def no_shows(filters: Filters, population: int) -> Share:
     """Participants of the population with two or more 'niet verschenen' (in the year, if one is chosen)."""
     query = (
         select(Conversation.participant_id)
-        .join(Participant, Participant.id == Conversation.participant_id)
-        .where(_population(filters), Conversation.attendance == NO_SHOW)
+        .where(Conversation.attendance == NO_SHOW)
         .group_by(Conversation.participant_id)
         .having(func.count(Conversation.id) >= NO_SHOWS_COUNTED)
     )
+    query = _of_population(query, Conversation.participant_id, filters)
     if filters.year:
         query = query.where(
             Conversation.held_at >= local_midnight_utc(filters.start),
@@ -406,7 +414,7 @@ def progress(filters: Filters) -> ProgressFigures:
     """
     row = AssessmentProgress
     domain_columns = [row.__table__.c[f"change_{d}"] for d in ZRM_DOMAIN_LABELS]
-    figures = db.session.execute(
+    query = (
         select(
             func.count(),
             func.count(case((row.rung_change > 0, 1))),
@@ -415,9 +423,9 @@ def progress(filters: Filters) -> ProgressFigures:
             *(aggregate for column in domain_columns for aggregate in (func.count(column), func.sum(column))),
         )
         .select_from(row)
-        .join(Participant, Participant.id == row.participant_id)
-        .where(_population(filters), _latest_by_end(filters), ~row.is_first)
-    ).one()
+        .where(_latest_by_end(filters), ~row.is_first)
+    )
+    figures = db.session.execute(_of_population(query, row.participant_id, filters)).one()
     measured, up, same, down, *by_domain = (int(value or 0) for value in figures)
     domains = [
         DomainChange(d, label, by_domain[2 * i], by_domain[2 * i + 1])
