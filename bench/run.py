@@ -1,7 +1,8 @@
 """Benchmark the key pages at 1x and 100x the pilot, on SQLite and PostgreSQL: `python -m bench.run`.
 
 Per database: a fresh database, the schema, seed 1x, count SQL queries per key page, seed up to
-`--scale`, count again (the counts must be equal), compare each htmx fragment's size with its page,
+`--scale`, count again (the counts must be equal), compare each htmx fragment's size with its page
+(a search or filter result must instead be exactly its page's result region: bench/README.md),
 then serve the database with gunicorn (2 workers, 127.0.0.1 only) and measure every key page's
 median and p95 latency and its throughput as a ratio to the bare route `/healthz` of the same server,
 in the same round; several rounds, medians reported. Times are printed, never asserted.
@@ -100,9 +101,12 @@ class Page:
     path: str
     fragment: bool  # the URL answers an htmx request with a fragment
     fragment_path: str | None = None  # the fragment the UI requests, when it is not the page's own URL
+    # The htmx request replaces the page's whole result (a search, a filter): the quarter aim is set aside
+    # for these by decision (README "Prestaties"); instead the fragment must be exactly that region.
+    whole_result: bool = False
 
 
-PAGE_KEYS = "list,search,file,finance,portal,partner_list,reports"
+PAGE_KEYS = "list,search,file,finance,portal,partner_list,reports,reports_year"
 
 
 def key_pages(app) -> list[Page]:
@@ -121,15 +125,16 @@ def key_pages(app) -> list[Page]:
     file_url = f"/deelnemers/{participant_id}"
     status_form = f"/partners/toezeggingen/{commitment_id}/status?next=/start/partner"
     return [
-        Page("list", "Deelnemerslijst", "coach", "/deelnemers/", True),
-        Page("search", "Zoeken op naam", "coach", "/deelnemers/?q=jan", True),
+        Page("list", "Deelnemerslijst", "coach", "/deelnemers/", True, whole_result=True),
+        Page("search", "Zoeken op naam", "coach", "/deelnemers/?q=jan", True, whole_result=True),
         # The file's htmx request is the timeline's "Meer laden" (goal forms post to their own fragment).
         Page("file", "Dossier", "coach", file_url, True, f"{file_url}/tijdlijn?pagina=2"),
         Page("finance", "Financieel dashboard", "financien", f"/financien/{year}", True),
         # The portal's htmx request is a card's inline status form ("Status bijwerken").
         Page("portal", "Partnerportaal (start)", "partner", "/start/partner", True, status_form),
-        Page("partner_list", "Partner: toezeggingen", "partner", "/partners/toezeggingen", True),
-        Page("reports", "Rapportage", "coach", "/rapportage/", True),
+        Page("partner_list", "Partner: toezeggingen", "partner", "/partners/toezeggingen", True, whole_result=True),
+        Page("reports", "Rapportage", "coach", "/rapportage/", True, whole_result=True),
+        Page("reports_year", "Rapportage pilotjaar", "coach", f"/rapportage/?jaar={year}", True, whole_result=True),
     ]
 
 
@@ -193,11 +198,21 @@ def measure_in_process(app, pages: list[Page]) -> dict[str, dict]:
             fragment = client.get(page.fragment_path or page.path, headers={"HX-Request": "true"})
             entry["fragment_bytes"] = len(fragment.data)
             entry["fragment_status"] = fragment.status_code
+            entry["fragment_is_region"] = is_region_of(fragment.get_data(as_text=True), response.get_data(as_text=True))
             with count_queries(engine) as n:
                 client.get(page.fragment_path or page.path, headers={"HX-Request": "true"})
             entry["fragment_queries"] = n()
         results[page.key] = entry
     return results
+
+
+LAYOUT_MARKERS = ("<html", "<header", '<nav class="main-nav"', 'role="search"')
+
+
+def is_region_of(fragment: str, page: str) -> bool:
+    """The fragment is a part of the page, word for word, without layout, navigation or filter form."""
+    body = fragment.strip()
+    return bool(body) and body in page and not any(marker in body for marker in LAYOUT_MARKERS)
 
 
 # --------------------------------------------------------------------------- gunicorn
@@ -365,21 +380,32 @@ def print_counts(pages, small: dict, large: dict, scale: int) -> list[str]:
     return misses
 
 
-def print_sizes(pages, large: dict, small: dict, scale: int) -> list[str]:
-    misses = []
+def print_sizes(pages, large: dict, small: dict, scale: int) -> tuple[list[str], list[str]]:
+    """Print the sizes; return the missed aims and the whole-result swaps the quarter aim is set aside for."""
+    misses, set_aside = [], []
     print(f"\n  Sizes at {scale}x (page vs htmx fragment; page size at 1x for comparison)")
-    print(f"  {'page':<28}{'page 1x':>10}{'page':>10}{'fragment':>10}{'share':>8}")
+    print(f"  {'page':<28}{'page 1x':>10}{'page':>10}{'fragment':>10}{'share':>8}  swap")
     for page in pages:
         b = large[page.key]
+        frag, share_text, swap = "-", "-", ""
         if page.fragment:
             share = b["fragment_bytes"] / b["page_bytes"]
-            if share > AIM_FRAGMENT_SHARE:
-                misses.append(f"{page.label}: fragment is {share:.0%} of the page (aim <= 25%)")
             frag, share_text = f"{b['fragment_bytes']:,}", f"{share:.0%}"
-        else:
-            frag, share_text = "-", "-"
-        print(f"  {page.label:<28}{small[page.key]['page_bytes']:>10,}{b['page_bytes']:>10,}{frag:>10}{share_text:>8}")
-    return misses
+            if page.whole_result:
+                swap = "whole result, exactly its region" if b["fragment_is_region"] else "whole result, NOT its region"
+                if not b["fragment_is_region"]:
+                    misses.append(f"{page.label}: the fragment is not exactly the page's result region")
+                if share > AIM_FRAGMENT_SHARE:
+                    set_aside.append(f"{page.label}: fragment is {share:.0%} of the page")
+            else:
+                swap = "part of the page"
+                if share > AIM_FRAGMENT_SHARE:
+                    misses.append(f"{page.label}: fragment is {share:.0%} of the page (aim <= 25%)")
+        print(
+            f"  {page.label:<28}{small[page.key]['page_bytes']:>10,}{b['page_bytes']:>10,}{frag:>10}{share_text:>8}"
+            f"  {swap}"
+        )
+    return misses, set_aside
 
 
 def print_latency(pages, summary: dict, clients: int) -> list[str]:
@@ -409,7 +435,10 @@ def print_latency(pages, summary: dict, clients: int) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 
-def run_one(kind: str, scale: int, seconds: float, rounds: int, clients: int, keep: bool, only: str = "") -> list[str]:
+def run_one(
+    kind: str, scale: int, seconds: float, rounds: int, clients: int, keep: bool, only: str = ""
+) -> tuple[list[str], list[str]]:
+    """Measure one database; return its missed aims and its whole-result fragments above a quarter."""
     from bench.seed import bench_users, seed
     from models import db
 
@@ -427,7 +456,8 @@ def run_one(kind: str, scale: int, seconds: float, rounds: int, clients: int, ke
             seed(scale)
         large = measure_in_process(app, pages)
         misses = print_counts(pages, small, large, scale)
-        misses += print_sizes(pages, large, small, scale)
+        size_misses, set_aside = print_sizes(pages, large, small, scale)
+        misses += size_misses
         with app.app_context():
             users = bench_users()
             cookies = {role: forge_cookie(app, user) for role, user in users.items()}
@@ -437,7 +467,7 @@ def run_one(kind: str, scale: int, seconds: float, rounds: int, clients: int, ke
         with gunicorn(database.url, secret, log_path=log_path) as port:
             summary = measure_http(port, pages, cookies, app.config["SESSION_COOKIE_NAME"], seconds, rounds, clients)
         misses += print_latency(pages, summary, clients)
-        return [f"{kind}: {m}" for m in misses]
+        return [f"{kind}: {m}" for m in misses], [f"{kind}: {m}" for m in set_aside]
     finally:
         if keep:
             print(f"  (kept {database.url})")
@@ -463,10 +493,21 @@ def main(argv=None) -> int:
         f"Benchmark at {args.scale}x the pilot; {args.rounds} rounds of {args.duration:g} s per page "
         f"(half with 1 client for latency, half with {args.clients} for throughput); gunicorn 2 workers, 127.0.0.1"
     )
-    misses = []
+    misses, set_aside = [], []
     for kind in kinds:
-        misses += run_one(kind, args.scale, args.duration, args.rounds, args.clients, args.keep, args.pages)
-    print("\nAims: p95 <= 100 ms at 100x, equal query counts at 1x and 100x, fragment <= 1/4 of its page.")
+        kind_misses, kind_set_aside = run_one(
+            kind, args.scale, args.duration, args.rounds, args.clients, args.keep, args.pages
+        )
+        misses += kind_misses
+        set_aside += kind_set_aside
+    print(
+        "\nAims: p95 <= 100 ms at 100x, equal query counts at 1x and 100x, fragment <= 1/4 of its page; a"
+        "\nfragment that replaces a page's whole result (search, filter) must be exactly that region instead."
+    )
+    if set_aside:
+        print("Quarter aim set aside by decision (README 'Prestaties'); each is exactly its page's result region:")
+        for line in set_aside:
+            print(f"  - {line}")
     if misses:
         print("Missed:")
         for miss in misses:
