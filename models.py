@@ -375,10 +375,11 @@ class StatusChange(db.Model):
 
     __tablename__ = "status_change"
     # The report looks up each participant's latest change by a year's end: one step down this index.
+    # It also serves every lookup by participant alone, so participant_id needs no index of its own.
     __table_args__ = (Index("ix_status_change_participant_on", "participant_id", "changed_on", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     changed_on: Mapped[date] = mapped_column(Date)

@@ -3,8 +3,9 @@
 The report looked up every participant's latest assessment, and with a year filter its latest status
 change, one participant at a time. assessment_progress now also holds each assessment's date and the
 date of the participant's next assessment, so the rows that were the latest by a year's end are found
-in one pass; status_change gets an index on (participant_id, changed_on, id) for the status lookup, and
-conversation one on (attendance, participant_id, held_at) for counting no-shows.
+in one pass. status_change gets an index on (participant_id, changed_on, id) for the status lookup,
+replacing the one on participant_id alone; conversation gets one on (attendance, participant_id,
+held_at) for counting no-shows.
 The table's rows are derived data: they are recomputed here with the same SQL as
 `rebuild_assessment_progress()` at this revision.
 
@@ -83,6 +84,7 @@ def upgrade():
 
     with op.batch_alter_table('status_change', schema=None) as batch_op:
         batch_op.create_index('ix_status_change_participant_on', ['participant_id', 'changed_on', 'id'], unique=False)
+        batch_op.drop_index('ix_status_change_participant_id')  # the new index leads with participant_id
 
     with op.batch_alter_table('conversation', schema=None) as batch_op:
         batch_op.create_index(
@@ -95,6 +97,7 @@ def downgrade():
         batch_op.drop_index('ix_conversation_attendance_participant')
 
     with op.batch_alter_table('status_change', schema=None) as batch_op:
+        batch_op.create_index('ix_status_change_participant_id', ['participant_id'], unique=False)
         batch_op.drop_index('ix_status_change_participant_on')
 
     with op.batch_alter_table('assessment_progress', schema=None) as batch_op:
