@@ -1,58 +1,22 @@
 """The PDF of a contract version: the exact signed text plus a certificate page with the evidence.
 
-Text is set in DejaVu Sans (Unicode). Hashes are set in the core Courier font so they stay
-plain, copyable ASCII in the file. Without the DejaVu files the core font is used with the text
-normalised to Latin-1 (accents kept, other characters replaced).
+Text is set as every app PDF (core/pdf.py). Hashes are set in the core Courier font so they stay
+plain, copyable ASCII in the file.
 """
-
-import unicodedata
-from pathlib import Path
-
-from fpdf import FPDF
 
 from blueprints.contracts import drafting
 from blueprints.contracts.signing import METHOD_LABELS, party_status
+from core.pdf import DutchPDF
 from models import ContractVersion
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-REGULAR = FONT_DIR / "DejaVuSans.ttf"
-BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
-
-def _latin1(text: str) -> str:
-    replacements = {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
-    text = "".join(replacements.get(ch, ch) for ch in text)
-    text = unicodedata.normalize("NFC", text)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
-class ContractPDF(FPDF):
+class ContractPDF(DutchPDF):
     def __init__(self, version: ContractVersion):
-        super().__init__(format="A4")
+        super().__init__()
         self.version = version
-        self.unicode = REGULAR.exists() and BOLD.exists()
-        if self.unicode:
-            self.add_font("DejaVu", "", str(REGULAR))
-            self.add_font("DejaVu", "B", str(BOLD))
-            self.family = "DejaVu"
-        else:
-            self.family = "Helvetica"
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(20, 18, 20)
 
-    def t(self, text: str) -> str:
-        return text if self.unicode else _latin1(text)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font(self.family, "", 8)
-        ref = f"{self.version.contract.reference} versie {self.version.number}"
-        self.cell(0, 5, self.t(f"{ref} · pagina {self.page_no()}/{{nb}}"), align="C")
-
-    def heading(self, text: str, size: int = 14):
-        self.set_font(self.family, "B", size)
-        self.multi_cell(0, 7, self.t(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
+    def footer_label(self) -> str:
+        return f"{self.version.contract.reference} versie {self.version.number}"
 
     def para(self, text: str, size: int = 10, bold: bool = False):
         self.set_font(self.family, "B" if bold else "", size)

@@ -10,11 +10,10 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from fpdf import FPDF
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from blueprints.contracts.pdf import BOLD, REGULAR, _latin1
+from core.pdf import DutchPDF
 from models import (
     Assessment,
     AuditLog,
@@ -252,32 +251,12 @@ def to_json(data: dict) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
-class InzagePDF(FPDF):
-    def __init__(self):
-        super().__init__(format="A4")
-        self.unicode = REGULAR.exists() and BOLD.exists()
-        if self.unicode:
-            self.add_font("DejaVu", "", str(REGULAR))
-            self.add_font("DejaVu", "B", str(BOLD))
-            self.family = "DejaVu"
-        else:
-            self.family = "Helvetica"
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(20, 18, 20)
+class InzagePDF(DutchPDF):
+    heading_size = 13
+    heading_space = 1
 
-    def t(self, text) -> str:
-        text = "" if text is None else str(text)
-        return text if self.unicode else _latin1(text)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font(self.family, "", 8)
-        self.cell(0, 5, self.t(f"Inzage Perspectiefjaar · pagina {self.page_no()}/{{nb}}"), align="C")
-
-    def heading(self, text: str, size: int = 13):
-        self.set_font(self.family, "B", size)
-        self.multi_cell(0, 7, self.t(text), new_x="LMARGIN", new_y="NEXT")
-        self.ln(1)
+    def footer_label(self) -> str:
+        return "Inzage Perspectiefjaar"
 
     def line_text(self, text: str, size: int = 9):
         self.set_font(self.family, "", size)
