@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     register_blueprints(app)
-    access.mark_static_public(app)
+    access.register(app)
     formatting.register(app)
     register_error_handlers(app)
 

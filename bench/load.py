@@ -27,13 +27,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bench.run import csrf_token, fresh_database, gunicorn, make_app, percentile, request, session_data
+from core.localtime import LOCAL_TZ
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_ITERATIONS = 400  # per simulated user: the loop ends by itself even if the clock misbehaves
 MIX = {"coach": 25, "financien": 10, "partner": 10, "beheer": 5}
 
@@ -181,7 +180,7 @@ def coach_step(client: Client, user: SimUser, rng, n: int, year: int) -> None:
         expect(user, client.call("dossier", "GET", f"/deelnemers/{pid}"), (200,), "file")
     else:
         marker = f"load-c{user.index}-{n}"
-        held = datetime.now(AMSTERDAM).replace(tzinfo=None) - timedelta(hours=2)
+        held = datetime.now(LOCAL_TZ).replace(tzinfo=None) - timedelta(hours=2)
         form = {
             "held_at": held.strftime("%Y-%m-%dT%H:%M"),
             "kind": "voortgangsgesprek",

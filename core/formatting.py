@@ -1,14 +1,12 @@
 """Dutch display of dates, times, numbers and percentages for templates."""
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from core.localtime import LOCAL_TZ
 from core.money import format_money
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def date_nl(value: date | None, fmt: str = "d MMMM yyyy") -> str:
@@ -25,7 +23,7 @@ def datetime_nl(value: datetime | None, fmt: str = "d MMM yyyy HH:mm") -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return format_datetime(value.astimezone(AMSTERDAM), fmt, locale="nl_NL")
+    return format_datetime(value.astimezone(LOCAL_TZ), fmt, locale="nl_NL")
 
 
 def number_nl(value, digits: int = 0) -> str:

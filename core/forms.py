@@ -43,3 +43,9 @@ class MoneyField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return format_money_input(self.data) if self.data is not None else ""
+
+
+def form_status(form) -> int:
+    """The status a form page answers with: 422 when the form has errors (htmx is configured to
+    swap 422 responses, so the messages show at the fields), else 200."""
+    return 422 if form.errors else 200

@@ -5,8 +5,8 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from blueprints.youths.followup import needs_followup
-from blueprints.youths.times import to_utc
 from blueprints.youths.workflow import planned_end
+from core.localtime import to_utc
 from models import (
     ZRM_DOMAINS,
     Action,

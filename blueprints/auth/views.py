@@ -34,7 +34,7 @@ from blueprints.auth.totp import (
 )
 from core.access import PUBLIC, SIGNED_IN, allow
 from core.audit import record
-from core.forms import EmptyForm
+from core.forms import EmptyForm, form_status
 from core.htmx import redirect_after_post, render
 from extensions import limiter, login_manager
 from models import User, db
@@ -120,7 +120,7 @@ def login():
         db.session.commit()
         form.password.errors.append(GENERIC_FAILURE)
         return render_template("auth/login.html", form=form, next_url=next_url), 422
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("auth/login.html", form=form, next_url=next_url), status
 
 
@@ -153,7 +153,7 @@ def second_step():
         if _second_factor_failed(user):
             return redirect(url_for("auth.login"), code=303)
         form.code.errors.append(WRONG_CODE)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("auth/second_step.html", form=form, next_url=next_url), status
 
 
@@ -171,7 +171,7 @@ def _enrol(user: User, next_url: str | None):
         if _second_factor_failed(user):
             return redirect(url_for("auth.login"), code=303)
         form.code.errors.append("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwste code.")
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return (
         render_template("auth/enrol.html", form=form, qr=qr_svg(user), secret=grouped_secret(user), next_url=next_url),
         status,
@@ -229,7 +229,7 @@ def change_password():
             db.session.commit()
             flash("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.", "success")
             return redirect_after_post(url_for("home.index"))
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render("auth/change_password.html", "auth/partials/change_password_form.html", status=status, form=form)
 
 

@@ -41,6 +41,14 @@ class BudgetError(ValueError):
     """A refused budget action, with a Dutch message for the user."""
 
 
+# --------------------------------------------------------------------------- who sees a request
+
+
+def may_see_request(user: User, maatwerk: MaatwerkRequest) -> bool:
+    """Finance sees every request; a coach only the requests they made."""
+    return user.role != Role.COACH.value or maatwerk.requested_by_id == user.id
+
+
 # --------------------------------------------------------------------------- exact sums
 
 

@@ -43,6 +43,7 @@ from blueprints.budget.rules import (
     create_budget_year,
     figures_for,
     mark_paid,
+    may_see_request,
     pot_figures,
     pot_for,
     record_invoice,
@@ -65,7 +66,6 @@ from models import (
     Participant,
     ParticipantStatus,
     PotKind,
-    Role,
     db,
 )
 
@@ -87,7 +87,7 @@ def get_request_or_404(request_id: int) -> MaatwerkRequest:
     maatwerk = db.session.get(MaatwerkRequest, request_id)
     if maatwerk is None:
         abort(404)
-    if current_user.role == Role.COACH.value and maatwerk.requested_by_id != current_user.id:
+    if not may_see_request(current_user, maatwerk):
         abort(404)
     return maatwerk
 
@@ -208,7 +208,7 @@ def pay(request_id: int):
 
 
 @bp.route("/aanvragen/<int:request_id>/intrekken", methods=["POST"])
-@allow("coach")
+@allow("coach", only=may_see_request)
 def withdraw(request_id: int):
     maatwerk = get_request_or_404(request_id)
     try:
@@ -237,7 +237,7 @@ def _detail(maatwerk: MaatwerkRequest, status: int = 200, **forms):
 
 
 @bp.route("/aanvragen/<int:request_id>")
-@allow("coach", "financien")
+@allow("coach", "financien", only=may_see_request)
 def request_detail(request_id: int):
     return _detail(get_request_or_404(request_id))
 

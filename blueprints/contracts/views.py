@@ -32,7 +32,7 @@ from blueprints.contracts.queries import (
 )
 from core.access import allow
 from core.audit import record
-from core.forms import EmptyForm
+from core.forms import EmptyForm, form_status
 from core.htmx import redirect_after_post, render
 from models import (
     CONTRACT_STATUS_LABELS,
@@ -139,7 +139,7 @@ def new():
         db.session.commit()
         flash("Het concept is gemaakt. Controleer de tekst en verstuur het daarna.", "success")
         return redirect_after_post(url_for("contracts.edit", contract_id=contract.id))
-    return render("contracts/new.html", form=form, status=422 if form.errors else 200)
+    return render("contracts/new.html", form=form, status=form_status(form))
 
 
 # --------------------------------------------------------------------------- contract page
@@ -251,7 +251,7 @@ def edit(contract_id):
         partner_parties=partner_parties_,
         preview=preview,
         button_form=EmptyForm(),
-        status=422 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -404,7 +404,7 @@ def municipality_sign(contract_id):
         form=form,
         decline_form=decline_form,
         summary=drafting.summary_b1(version),
-        status=422 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -519,7 +519,7 @@ def in_person(contract_id):
         party=party,
         form=form,
         summary=drafting.summary_b1(version),
-        status=422 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -703,7 +703,7 @@ def template_edit():
         db.session.commit()
         flash("De contracttekst is opgeslagen. Nieuwe concepten gebruiken deze tekst.", "success")
         return redirect_after_post(url_for("contracts.template_edit"))
-    return render("contracts/template.html", form=form, status=422 if form.errors else 200)
+    return render("contracts/template.html", form=form, status=form_status(form))
 
 
 @bp.route("/uitgaand")

@@ -13,7 +13,7 @@ from blueprints.partners.commitments import CommitmentError, change_status, star
 from blueprints.partners.forms import CommitmentForm, OrganisationForm, PartnerUserForm, StatusForm
 from core.access import allow
 from core.audit import record
-from core.forms import EmptyForm
+from core.forms import EmptyForm, form_status
 from core.htmx import is_partial_request, redirect_after_post, render
 from models import Commitment, Organisation, Participant, Role, User, db
 
@@ -36,9 +36,14 @@ def load_organisation(organisation_id: int) -> Organisation:
     return db.get_or_404(Organisation, organisation_id)
 
 
+def is_partner_account_of(_viewer: User, organisation: Organisation, user: User) -> bool:
+    """Beheer switches partner accounts on and off from their organisation's page, no others."""
+    return user.organisation_id == organisation.id and user.role == Role.PARTNER.value
+
+
 def load_partner_user(organisation: Organisation, user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None or user.organisation_id != organisation.id or user.role != Role.PARTNER.value:
+    if user is None or not is_partner_account_of(current_user, organisation, user):
         abort(404)
     return user
 
@@ -131,7 +136,7 @@ def commitment_new():
         db.session.commit()
         flash("De toezegging is vastgelegd.", "success")
         return redirect_after_post(url_for("partners.commitment", commitment_id=commitment.id))
-    return render("partners/commitment_form.html", status=422 if form.errors else 200, form=form, commitment=None)
+    return render("partners/commitment_form.html", status=form_status(form), form=form, commitment=None)
 
 
 @bp.route("/toezeggingen/<int:commitment_id>")
@@ -151,7 +156,7 @@ def commitment_edit(commitment_id: int):
         db.session.commit()
         flash("De toezegging is bijgewerkt.", "success")
         return redirect_after_post(url_for("partners.commitment", commitment_id=commitment.id))
-    return render("partners/commitment_form.html", status=422 if form.errors else 200, form=form, commitment=commitment)
+    return render("partners/commitment_form.html", status=form_status(form), form=form, commitment=commitment)
 
 
 @bp.route("/toezeggingen/<int:commitment_id>/kaart")
@@ -205,7 +210,7 @@ def commitment_status(commitment_id: int):
     return render(
         "partners/status.html",
         "partners/partials/status_form.html",
-        status=422 if form.errors else 200,
+        status=form_status(form),
         form=form,
         c=commitment,
         back=back,
@@ -253,7 +258,7 @@ def organisation_new():
         db.session.commit()
         flash(f"{organisation.name} is toegevoegd.", "success")
         return redirect_after_post(url_for("partners.organisation", organisation_id=organisation.id))
-    return render("partners/organisation_form.html", status=422 if form.errors else 200, form=form, organisation=None)
+    return render("partners/organisation_form.html", status=form_status(form), form=form, organisation=None)
 
 
 @bp.route("/organisaties/<int:organisation_id>")
@@ -279,9 +284,7 @@ def organisation_edit(organisation_id: int):
         db.session.commit()
         flash("De organisatie is bijgewerkt.", "success")
         return redirect_after_post(url_for("partners.organisation", organisation_id=organisation.id))
-    return render(
-        "partners/organisation_form.html", status=422 if form.errors else 200, form=form, organisation=organisation
-    )
+    return render("partners/organisation_form.html", status=form_status(form), form=form, organisation=organisation)
 
 
 @bp.route("/organisaties/<int:organisation_id>/gebruikers/nieuw", methods=["GET", "POST"])
@@ -301,7 +304,7 @@ def user_new(organisation_id: int):
         db.session.commit()
         flash(f"Het account van {user.name} is aangemaakt. Geef het eerste wachtwoord veilig door.", "success")
         return redirect_after_post(url_for("partners.organisation", organisation_id=organisation.id))
-    return render("partners/user_form.html", status=422 if form.errors else 200, form=form, organisation=organisation)
+    return render("partners/user_form.html", status=form_status(form), form=form, organisation=organisation)
 
 
 def _set_user_active(organisation_id: int, user_id: int, active: bool):
@@ -324,12 +327,12 @@ def _set_user_active(organisation_id: int, user_id: int, active: bool):
 
 
 @bp.route("/organisaties/<int:organisation_id>/gebruikers/<int:user_id>/uitschakelen", methods=["POST"])
-@allow("beheer")
+@allow("beheer", only=is_partner_account_of)
 def user_disable(organisation_id: int, user_id: int):
     return _set_user_active(organisation_id, user_id, active=False)
 
 
 @bp.route("/organisaties/<int:organisation_id>/gebruikers/<int:user_id>/inschakelen", methods=["POST"])
-@allow("beheer")
+@allow("beheer", only=is_partner_account_of)
 def user_enable(organisation_id: int, user_id: int):
     return _set_user_active(organisation_id, user_id, active=True)

@@ -21,12 +21,12 @@ Definitions (shown in the page too):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, extract, func, or_, select, true, union
 
+from core.localtime import local_midnight_utc
 from core.money import CENT
 from models import (
     COMMITMENT_STATUS_LABELS,
@@ -54,7 +54,6 @@ from models import (
     db,
 )
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 FINISHED_STATUSES = ("afgerond", "uitgevallen")
 POSITIVE_OUTCOMES = ("betaald_werk", "opleiding", "leerwerktraject")
 SPEND_STATUSES = ("goedgekeurd", "betaald")
@@ -127,11 +126,6 @@ def cents_sum(column):
 
 def from_cents(value) -> Decimal:
     return (Decimal(str(value or 0)) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def local_midnight_utc(day: date) -> datetime:
-    """Conversations are stored in naive UTC; a year starts at midnight in Hengelo."""
-    return datetime.combine(day, time(0), AMSTERDAM).astimezone(UTC).replace(tzinfo=None)
 
 
 # --------------------------------------------------------------------------- conditions

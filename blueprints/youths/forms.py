@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from wtforms.widgets import Select, html_params
 
 from blueprints.youths import eligibility
-from blueprints.youths.times import local_now
 from blueprints.youths.workflow import COMPLETION_OUTCOMES
+from core.localtime import local_now
 from models import (
     ATTENDANCE_LABELS,
     CONVERSATION_KIND_LABELS,

@@ -11,7 +11,7 @@ from sqlalchemy import DDL, event, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.youths import followup
-from blueprints.youths.times import week_bounds_utc
+from core.localtime import week_bounds_utc
 from models import (
     Action,
     Assessment,

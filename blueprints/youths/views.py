@@ -28,11 +28,11 @@ from blueprints.youths.forms import (
     SharedChoices,
     StatusForm,
 )
-from blueprints.youths.times import local_now, to_local, to_utc
 from core.access import allow
 from core.audit import record
-from core.forms import EmptyForm
+from core.forms import EmptyForm, form_status
 from core.htmx import redirect_after_post, render
+from core.localtime import local_now, to_local, to_utc
 from models import (
     Action,
     Assessment,
@@ -67,11 +67,6 @@ def commit_view_entry() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
-
-
-def invalid(form) -> int:
-    """Status for a form with errors: 422 (htmx is configured to swap it)."""
-    return 422 if form.errors else 200
 
 
 # --------------------------------------------------------------------------- list and intake
@@ -136,7 +131,7 @@ def new():
         db.session.commit()
         flash(f"{participant.full_name} is aangemeld.", "success")
         return redirect_after_post(url_for("youths.show", participant_id=participant.id))
-    return render("youths/new.html", form=form, status=invalid(form))
+    return render("youths/new.html", form=form, status=form_status(form))
 
 
 # --------------------------------------------------------------------------- the file
@@ -199,7 +194,7 @@ def edit_details(participant_id: int):
         flash("De gegevens zijn opgeslagen.", "success")
         return redirect_after_post(url_for("youths.show", participant_id=participant.id))
     db.session.commit()  # the view entry
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render("youths/edit_details.html", status=status, form=form, p=participant)
 
 
@@ -261,7 +256,7 @@ def status(participant_id: int):
         target=target if target in workflow.allowed_moves(participant.status) else None,
         moves=workflow.allowed_moves(participant.status),
         move_labels=workflow.MOVE_LABELS,
-        status=invalid(form),
+        status=form_status(form),
     )
 
 
@@ -281,7 +276,7 @@ def extend(participant_id: int):
             db.session.commit()
             flash("Het perspectiefjaar is verlengd.", "success")
             return redirect_after_post(url_for("youths.show", participant_id=participant.id))
-    return render("youths/extend.html", p=participant, form=form, status=invalid(form))
+    return render("youths/extend.html", p=participant, form=form, status=form_status(form))
 
 
 # --------------------------------------------------------------------------- ZRM and ladder
@@ -316,7 +311,7 @@ def new_assessment(participant_id: int):
         db.session.commit()
         flash("De meting is opgeslagen.", "success")
         return redirect_after_post(url_for("youths.show", participant_id=participant.id) + "#zrm")
-    return render("youths/assessment_form.html", p=participant, form=form, status=invalid(form))
+    return render("youths/assessment_form.html", p=participant, form=form, status=form_status(form))
 
 
 # --------------------------------------------------------------------------- goals and actions
@@ -388,7 +383,7 @@ def new_goal(participant_id: int):
         db.session.commit()
         flash("Het doel is toegevoegd.", "success")
         return redirect_after_post(url_for("youths.show", participant_id=participant.id) + f"#doel-{goal.id}")
-    return render("youths/goal_form.html", p=participant, form=form, status=invalid(form))
+    return render("youths/goal_form.html", p=participant, form=form, status=form_status(form))
 
 
 @bp.route("/doelen/<int:goal_id>/status", methods=["POST"])
@@ -479,7 +474,9 @@ def new_conversation(participant_id: int):
         db.session.commit()
         flash("Het gesprek is opgeslagen.", "success")
         return redirect_after_post(url_for("youths.show", participant_id=participant.id) + "#gesprekken")
-    return render("youths/conversation_form.html", p=participant, form=form, conversation=None, status=invalid(form))
+    return render(
+        "youths/conversation_form.html", p=participant, form=form, conversation=None, status=form_status(form)
+    )
 
 
 @bp.route("/gesprekken/<int:conversation_id>/bewerken", methods=["GET", "POST"])
@@ -501,5 +498,5 @@ def edit_conversation(conversation_id: int):
             url_for("youths.show", participant_id=participant.id) + f"#gesprek-{conversation.id}"
         )
     return render(
-        "youths/conversation_form.html", p=participant, form=form, conversation=conversation, status=invalid(form)
+        "youths/conversation_form.html", p=participant, form=form, conversation=conversation, status=form_status(form)
     )
