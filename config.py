@@ -58,6 +58,10 @@ def from_environment() -> dict:
         "SMTP_USER": os.environ.get("SMTP_USER"),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "perspectiefjaar@hengelo.nl"),
+        # "package.module:ClassName" of an SMS provider adapter (core/messaging.py); empty: SMS stays in the outbox.
+        "SMS_SENDER": os.environ.get("SMS_SENDER", ""),
+        # Only where nothing can be sent (local development, the demo): keep sign-in codes readable in the outbox.
+        "OUTBOX_KEEPS_SECRETS": env == "development",
         "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "7")),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT"),  # "json" or "text"; json by default in production
     }

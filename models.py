@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -1138,21 +1139,73 @@ class ContractEvent(db.Model):
     version: Mapped[ContractVersion | None] = relationship()
 
 
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"  # waiting for a transport (or none is configured)
+    SENDING = "sending"  # claimed by one process (core/messaging.py), briefly
+    SENT = "sent"
+    BOUNCED = "bounced"  # refused for good by the receiving side: not retried
+    FAILED = "failed"  # temporary failure: retried by the next run
+
+
+OUTBOX_STATUS_LABELS = {
+    OutboxStatus.QUEUED: "In de wachtrij",
+    OutboxStatus.SENDING: "Wordt verstuurd",
+    OutboxStatus.SENT: "Verstuurd",
+    OutboxStatus.BOUNCED: "Niet aangekomen",
+    OutboxStatus.FAILED: "Mislukt",
+}
+
+
 class OutboxMessage(db.Model):
-    """An e-mail waiting to be sent (or sent, or failed). Beheer can read the outbox."""
+    """An e-mail or SMS waiting to be sent (or sent, bounced, failed). Beheer can read the outbox.
+
+    Every outgoing message goes through here (core/messaging.py). Secrets (signing links, sign-in
+    codes) are never stored: the body holds a placeholder.
+    """
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_sent_created", "sent_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_sent_created", "sent_at", "created_at"),
+        Index("ix_outbox_message_status", "status", "channel"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    to_address: Mapped[str] = mapped_column(String(254))
+    channel: Mapped[str] = mapped_column(String(10), default="email")  # email / sms
+    to_address: Mapped[str] = mapped_column(String(254))  # e-mail address or phone number
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(30), default="bericht")
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        back_populates="message", order_by="OutboxAttachment.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return OUTBOX_STATUS_LABELS.get(self.status, self.status)
+
+
+class OutboxAttachment(db.Model):
+    """A file sent with an outbox e-mail (a calendar invitation, a PDF)."""
+
+    __tablename__ = "outbox_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
 
 
 # --------------------------------------------------------------------------- privacy

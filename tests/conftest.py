@@ -194,3 +194,8 @@ def count_queries():
         yield lambda: len(statements)
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+# --------------------------------------------------------------------------- a real SMTP server
+
+from tests.smtp import smtp_server  # noqa: E402,F401  (fixture: aiosmtpd on 127.0.0.1)

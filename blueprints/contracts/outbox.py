@@ -5,15 +5,15 @@ participant's link from the screen. The participant's secret link is never store
 holds a placeholder, the real link only goes into the mail that is sent at once.
 """
 
-import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import func, select
 
 from blueprints.contracts.events import log_event
+from core.messaging import deliver_pending, queue_email, smtp_configured
 from models import (
+    Contract,
     ContractEvent,
     ContractStatus,
     ContractVersion,
@@ -24,57 +24,23 @@ from models import (
     utcnow,
 )
 
+__all__ = ["deliver_pending", "queue", "smtp_configured"]
+
 REMIND_AFTER = timedelta(days=5)
-LINK_PLACEHOLDER = "[persoonlijke link: staat alleen in de verstuurde e-mail, wordt niet bewaard]"
-
-
-def smtp_configured() -> bool:
-    return bool(current_app.config.get("SMTP_HOST"))
 
 
 def queue(to: str, subject: str, body: str, kind: str, contract_id: int | None, secret: str | None = None):
-    """Store a message; with SMTP configured, send it at once (with `secret` filled in)."""
-    message = OutboxMessage(
-        to_address=to[:254],
-        subject=subject[:300],
-        body=body.replace("{link}", LINK_PLACEHOLDER),
-        kind=kind,
-        contract_id=contract_id,
+    """Queue a contract e-mail through core.messaging; `{link}` in the body is the secret link."""
+    participant_id = None
+    if contract_id is not None:
+        contract = db.session.get(Contract, contract_id)
+        participant_id = contract.participant_id if contract is not None else None
+    secrets = {"{link}": secret} if secret else {}
+    if not secret:
+        body = body.replace("{link}", "[persoonlijke link: vraag je life-coach]")
+    return queue_email(
+        to, subject, body, kind=kind, participant_id=participant_id, contract_id=contract_id, secrets=secrets
     )
-    db.session.add(message)
-    if smtp_configured():
-        deliver(message, body.replace("{link}", secret or LINK_PLACEHOLDER))
-    return message
-
-
-def deliver(message: OutboxMessage, body: str | None = None) -> bool:
-    """Send one message through SMTP; record sent_at or the error. Never raises."""
-    config = current_app.config
-    mail = EmailMessage()
-    mail["From"] = config.get("MAIL_FROM", "perspectiefjaar@hengelo.nl")
-    mail["To"] = message.to_address
-    mail["Subject"] = message.subject
-    mail.set_content(body or message.body)
-    try:
-        with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 587), timeout=10) as smtp:
-            if config.get("SMTP_USER"):
-                smtp.starttls()
-                smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-            smtp.send_message(mail)
-    except (OSError, smtplib.SMTPException) as exc:
-        message.error = f"{type(exc).__name__}: {exc}"[:1000]
-        return False
-    message.sent_at = utcnow()
-    message.error = None
-    return True
-
-
-def deliver_pending() -> int:
-    """Try every unsent message again (SMTP only). Returns how many were sent."""
-    if not smtp_configured():
-        return 0
-    pending = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
-    return sum(deliver(m) for m in pending)
 
 
 def _partner_addresses(party) -> list[str]:

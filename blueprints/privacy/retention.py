@@ -36,6 +36,7 @@ from models import (
     Conversation,
     Goal,
     MaatwerkRequest,
+    OutboxAttachment,
     OutboxMessage,
     Participant,
     ParticipantPurge,
@@ -233,7 +234,12 @@ def _objects(session: Session, participant_id: int) -> _Objects:
         decline_ids=_ids(session, select(ContractDecline.id).where(ContractDecline.version_id.in_(version_ids))),
         link_ids=_ids(session, select(ContractSigningLink.id).where(ContractSigningLink.version_id.in_(version_ids))),
         event_ids=_ids(session, select(ContractEvent.id).where(ContractEvent.contract_id.in_(contract_ids))),
-        outbox_ids=_ids(session, select(OutboxMessage.id).where(OutboxMessage.contract_id.in_(contract_ids))),
+        outbox_ids=_ids(
+            session,
+            select(OutboxMessage.id).where(
+                OutboxMessage.contract_id.in_(contract_ids) | (OutboxMessage.participant_id == participant_id)
+            ),
+        ),
     )
 
 
@@ -391,8 +397,9 @@ def _anonymise_contracts(session: Session, objects: _Objects) -> dict[int, str]:
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(objects.outbox_ids))
-        .values(to_address=REMOVED, subject=REMOVED, body=REMOVED, error=None)
+        .values(to_address=REMOVED, subject=REMOVED, body=REMOVED, html=None, error=None)
     )
+    session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(objects.outbox_ids)))
     return original
 
 
