@@ -24,8 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    if app.config.get("TRUSTED_PROXIES"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]), x_proto=1)
+    if proxies := int(app.config.get("TRUSTED_PROXIES") or 0):
+        # Believe exactly that many X-Forwarded-For/-Proto hops: the client address in the audit and
+        # in the per-address limits is then the one the outermost trusted proxy saw. With 0 the
+        # headers are ignored, so a client cannot forge its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     configure_logging(app.config.get("LOG_FORMAT") or ("json" if is_production(app) else "text"))
     security.mask_tokens_in_access_logs()

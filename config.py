@@ -33,6 +33,16 @@ class ConfigError(RuntimeError):
     pass
 
 
+def _trusted_proxies(raw: str | None) -> int:
+    """How many reverse proxies stand before the app: only their X-Forwarded-* headers are believed."""
+    raw = (raw or "").strip()
+    if not raw:
+        return 0
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 10:
+        raise ConfigError(f"TRUSTED_PROXIES moet een getal van 0 tot en met 10 zijn, niet {raw!r}.")
+    return int(raw)
+
+
 def from_environment() -> dict:
     env = os.environ.get("APP_ENV", "production")
     production = env == "production"
@@ -52,6 +62,7 @@ def from_environment() -> dict:
         # Secure cookies everywhere except local development over plain http.
         "SESSION_COOKIE_SECURE": env != "development",
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        "TRUSTED_PROXIES": _trusted_proxies(os.environ.get("TRUSTED_PROXIES")),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "perspectiefjaar-demo"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
@@ -84,6 +95,12 @@ DEFAULTS = {
     "HTMX_SRI": HTMX_SRI,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
+    # Redis gone: Flask-Limiter logs a warning and counts in this process's memory until Redis
+    # answers again (it retries with a growing pause, at most about half a minute), instead of 500s.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    # Fail fast on an unreachable Redis: a request must not wait long for a counter.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    "TRUSTED_PROXIES": 0,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT": timedelta(minutes=15),
     "RETENTION_YEARS": 7,
