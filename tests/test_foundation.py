@@ -63,7 +63,7 @@ def test_page_includes_htmx_with_integrity_and_safe_config(client, login_as):
 def test_healthz_reports_database_without_sign_in(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "redis": "niet ingesteld"}
 
 
 def test_render_gives_fragment_only_to_real_htmx_requests(_schema):
