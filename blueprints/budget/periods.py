@@ -8,6 +8,7 @@ from datetime import date
 from babel.dates import format_date
 from sqlalchemy import select
 
+from blueprints.budget.locks import lock_pots
 from models import ClosedMonth, User, db, utcnow
 
 
@@ -42,6 +43,9 @@ def close_month(year: int, month: int, user: User, today: date | None = None) ->
         raise PeriodClosed("Kies een geldige maand.")
     if (year, month) >= (today.year, today.month):
         raise PeriodClosed("Alleen een maand die voorbij is, kan worden afgesloten.")
+    # Every pot's lock: a booking dated in this month that is being decided right now either
+    # commits before the month closes or sees it closed (and the same month is not closed twice).
+    lock_pots()
     if is_closed(date(year, month, 1)):
         raise PeriodClosed(f"{month_label(year, month).capitalize()} is al afgesloten.")
     closed = ClosedMonth(year=year, month=month, closed_by_id=user.id, closed_at=utcnow())

@@ -1,8 +1,9 @@
 """Budget rules without HTTP: pot totals, requests, four-eyes approval, payments, contributions.
 
 The one rule that matters most: approved + paid never exceeds a pot (a *taakstellend bedrag*), also
-when approvals race. Every spending decision first locks the pot (`lock_pot`), then reads the totals,
-then writes, all in one transaction. The caller commits on success and rolls back on `BudgetError`.
+when approvals race. Every decision that moves money first takes the pot lock (`locks.py`), then
+re-reads the state it decides on, then writes, all in one transaction. The caller commits on
+success and rolls back on `BudgetError`.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
+from blueprints.budget.locks import lock_pots
 from blueprints.budget.periods import PeriodClosed, ensure_open
 from core.audit import record
 from core.money import CENT, format_money, to_money
@@ -180,38 +182,28 @@ def figures_for(pot_id: int) -> PotFigures:
 
 
 def lock_pot(pot_id: int) -> BudgetPot:
-    """Take the write lock that serialises every spending decision on this pot.
-
-    PostgreSQL: `SELECT ... FOR UPDATE` on the pot row; a second transaction waits here until the
-    first commits, and then reads the new totals (READ COMMITTED sees the committed rows).
-    SQLite ignores FOR UPDATE, so we start the transaction with `BEGIN IMMEDIATE`, which takes the
-    database write lock before we read the totals. Python's sqlite3 driver (legacy transaction
-    control, the default) only opens a transaction itself before INSERT/UPDATE/DELETE; the SELECTs a
-    view ran before this point opened none, so our own BEGIN IMMEDIATE is the one that counts. If the
-    driver already opened a transaction, it did so for a write, so this connection holds the write
-    lock already.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        dbapi_connection = connection.connection.dbapi_connection
-        if not dbapi_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    pot = db.session.scalars(
-        select(BudgetPot).where(BudgetPot.id == pot_id).with_for_update().execution_options(populate_existing=True)
-    ).one_or_none()
-    if pot is None:
+    """Take the pot lock (`locks.py`) that serialises every money decision on this pot."""
+    pots = lock_pots([pot_id])
+    if not pots:
         raise BudgetError("Deze pot bestaat niet.")
-    return pot
+    return pots[0]
 
 
 def _reload_request(request_id: int) -> MaatwerkRequest:
-    """The request as committed right now (after the lock), not as this session remembered it."""
+    """The request as committed right now, not as this session remembered it.
+
+    Called after `lock_pot`: every decision on a request holds its pot's lock, so this state cannot
+    change until we commit.
+    """
     return db.session.scalars(
-        select(MaatwerkRequest)
-        .where(MaatwerkRequest.id == request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(MaatwerkRequest).where(MaatwerkRequest.id == request_id).execution_options(populate_existing=True)
     ).one()
+
+
+def _locked_request(request: MaatwerkRequest) -> MaatwerkRequest:
+    """Lock the request's pot, then read the request's current state: the start of every decision on it."""
+    lock_pot(request.pot_id)
+    return _reload_request(request.id)
 
 
 # --------------------------------------------------------------------------- budget years
@@ -247,8 +239,7 @@ def change_split(budget_year: BudgetYear, total: Decimal, lifecoach: Decimal) ->
         raise BudgetError("Het deel voor de life-coach moet tussen € 0,00 en het totaal liggen.")
     pots = {pot.kind: pot for pot in budget_year.pots}
     new_amounts = {PotKind.LIFECOACH.value: lifecoach, PotKind.MAATWERK.value: total - lifecoach}
-    for kind in sorted(pots):
-        lock_pot(pots[kind].id)
+    lock_pots([pot.id for pot in pots.values()])
     figures = pot_figures([pot.id for pot in pots.values()])
     for kind, pot in pots.items():
         fig = figures[pot.id]
@@ -266,9 +257,10 @@ def change_split(budget_year: BudgetYear, total: Decimal, lifecoach: Decimal) ->
 def add_contribution(
     pot: BudgetPot, organisation: Organisation, amount: Decimal, booked_on: date, description: str, user: User
 ) -> BudgetContribution:
-    _ensure_open(booked_on, "Deze bijdrage")
     if amount <= 0:
         raise BudgetError("Een bijdrage moet groter zijn dan € 0,00.")
+    lock_pot(pot.id)  # a month being closed right now holds it too
+    _ensure_open(booked_on, "Deze bijdrage")
     contribution = BudgetContribution(
         pot_id=pot.id,
         organisation_id=organisation.id,
@@ -291,13 +283,12 @@ def carry_over(from_year: BudgetYear, amount: Decimal, reason: str, decided_on: 
         raise BudgetError("Alleen financiën kan besluiten geld mee te nemen naar het volgende jaar.")
     if not reason.strip():
         raise BudgetError("Schrijf op waarom het geld wordt meegenomen.")
-    _ensure_open(decided_on, "Dit besluit")
     source = pot_for(from_year.year, PotKind.MAATWERK)
     target = pot_for(from_year.year + 1, PotKind.MAATWERK)
     if source is None or target is None:
         raise BudgetError(f"Maak eerst begrotingsjaar {from_year.year + 1} aan.")
-    lock_pot(source.id)
-    lock_pot(target.id)
+    lock_pots([source.id, target.id])
+    _ensure_open(decided_on, "Dit besluit")
     remaining = figures_for(source.id).remaining
     if amount > remaining:
         raise BudgetError(
@@ -357,8 +348,7 @@ def approve_request(request: MaatwerkRequest, user: User, today: date | None = N
     """Approve under the pot lock: four-eyes, still pending, open month, and it must fit the pot."""
     today = today or date.today()
     _ensure_finance(user)
-    lock_pot(request.pot_id)
-    request = _reload_request(request.id)
+    request = _locked_request(request)
     if request.requested_by_id == user.id:
         raise BudgetError("Vier-ogenprincipe: u kunt een aanvraag die u zelf deed niet goedkeuren.")
     if request.status != RequestStatus.AANGEVRAAGD.value:
@@ -385,7 +375,7 @@ def reject_request(request: MaatwerkRequest, user: User, reason: str, today: dat
         raise BudgetError("Geef een reden voor de afwijzing.")
     if len(reason) > 2000:
         raise BudgetError("De reden is te lang (hoogstens 2000 tekens).")
-    request = _reload_request(request.id)
+    request = _locked_request(request)
     if request.status != RequestStatus.AANGEVRAAGD.value:
         raise BudgetError(f"Deze aanvraag is al {request.status_label.lower()}; afwijzen kan niet meer.")
     _ensure_open(today, "Dit besluit")
@@ -400,7 +390,7 @@ def reject_request(request: MaatwerkRequest, user: User, reason: str, today: dat
 def withdraw_request(request: MaatwerkRequest, user: User, today: date | None = None) -> MaatwerkRequest:
     """The requester takes a request back, before a decision."""
     today = today or date.today()
-    request = _reload_request(request.id)
+    request = _locked_request(request)
     if request.requested_by_id != user.id:
         raise BudgetError("Alleen wie de aanvraag deed, kan hem intrekken.")
     if request.status != RequestStatus.AANGEVRAAGD.value:
@@ -422,10 +412,12 @@ def mark_paid(
         raise BudgetError("Vul het factuurnummer in.")
     if paid_on > today:
         raise BudgetError("De betaaldatum kan niet in de toekomst liggen.")
-    _ensure_open(paid_on, "Deze betaling")
-    request = _reload_request(request.id)
+    request = _locked_request(request)
+    if request.status == RequestStatus.BETAALD.value:
+        raise BudgetError("Deze aanvraag is al als betaald gemarkeerd; twee keer betalen kan niet.")
     if request.status != RequestStatus.GOEDGEKEURD.value:
         raise BudgetError("Alleen een goedgekeurde aanvraag kan als betaald worden gemarkeerd.")
+    _ensure_open(paid_on, "Deze betaling")
     if request.decided_at and paid_on < request.decided_at.date():
         raise BudgetError("De betaaldatum kan niet voor de goedkeuring liggen.")
     request.status = RequestStatus.BETAALD.value
@@ -439,6 +431,13 @@ def mark_paid(
 
 
 # --------------------------------------------------------------------------- life-coach invoices
+
+
+def credited_on(invoice_id: int) -> Decimal:
+    """How much credit notes already took off an invoice (a positive amount)."""
+    return -from_cents(
+        db.session.scalar(select(exact_sum(LifeCoachInvoice.amount)).where(LifeCoachInvoice.corrects_id == invoice_id))
+    )
 
 
 def record_invoice(
@@ -456,12 +455,18 @@ def record_invoice(
     _ensure_finance(user)
     if pot.kind != PotKind.LIFECOACH.value:
         raise BudgetError("Facturen van de life-coach horen in de pot Inhuur life-coach.")
-    _ensure_open(invoice_date, "Deze factuur")
     lock_pot(pot.id)
+    _ensure_open(invoice_date, "Deze factuur")
     if corrects is not None:
         if corrects.pot_id != pot.id:
             raise BudgetError("Een correctie hoort bij een factuur uit dezelfde pot.")
-        if amount > corrects.amount:
+        credited = credited_on(corrects.id)  # read under the lock: a racing credit note is counted
+        if amount > corrects.amount - credited:
+            if credited:
+                raise BudgetError(
+                    f"Op factuur {corrects.invoice_number} is al {format_money(credited)} gecrediteerd. "
+                    f"Er kan nog hoogstens {format_money(corrects.amount - credited)} af."
+                )
             raise BudgetError("Een creditnota kan niet hoger zijn dan de factuur die hij corrigeert.")
         amount = -amount
     else:

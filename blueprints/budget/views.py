@@ -66,6 +66,7 @@ from models import (
     Participant,
     ParticipantStatus,
     PotKind,
+    RequestStatus,
     db,
 )
 
@@ -152,16 +153,24 @@ def _decision_response(maatwerk: MaatwerkRequest, message: str, ok: bool):
     return redirect_after_post(url_for("budget.request_detail", request_id=maatwerk.id))
 
 
-def _decide(maatwerk: MaatwerkRequest, action, success: str):
+def _commit(action) -> str | None:
+    """Run one money decision and commit it; on refusal the Dutch reason (and nothing is saved)."""
     try:
         action()
         db.session.commit()
-    except BudgetError as exc:
+    except (BudgetError, PeriodClosed) as exc:
         db.session.rollback()
-        return _decision_response(maatwerk, str(exc), ok=False)
-    except OperationalError:  # SQLite busy after the lock timeout: nothing was saved
+        return str(exc)
+    except OperationalError:  # SQLite busy after the lock timeout, or the database went away
         db.session.rollback()
-        return _decision_response(maatwerk, BUSY, ok=False)
+        return BUSY
+    return None
+
+
+def _decide(maatwerk: MaatwerkRequest, action, success: str):
+    refused = _commit(action)
+    if refused:
+        return _decision_response(maatwerk, refused, ok=False)
     return _decision_response(maatwerk, success, ok=True)
 
 
@@ -196,12 +205,12 @@ def pay(request_id: int):
     form = PayForm()
     if not form.validate():
         return _detail(maatwerk, pay_form=form, status=422)
-    try:
-        mark_paid(maatwerk, current_user, form.invoice_number.data, form.paid_on.data)
-        db.session.commit()
-    except BudgetError as exc:
-        db.session.rollback()
-        form.paid_on.errors = [str(exc)]
+    refused = _commit(lambda: mark_paid(maatwerk, current_user, form.invoice_number.data, form.paid_on.data))
+    if refused:
+        if maatwerk.status != RequestStatus.GOEDGEKEURD.value:  # paid meanwhile: the page has no pay form any more
+            flash(refused, "error")
+            return redirect_after_post(url_for("budget.request_detail", request_id=maatwerk.id))
+        form.paid_on.errors = [refused]
         return _detail(maatwerk, pay_form=form, status=422)
     flash(f"Aanvraag {maatwerk.id} is als betaald gemarkeerd.", "success")
     return redirect_after_post(url_for("budget.request_detail", request_id=maatwerk.id))
@@ -211,13 +220,8 @@ def pay(request_id: int):
 @allow("coach", only=may_see_request)
 def withdraw(request_id: int):
     maatwerk = get_request_or_404(request_id)
-    try:
-        withdraw_request(maatwerk, current_user)
-        db.session.commit()
-        flash("De aanvraag is ingetrokken.", "success")
-    except BudgetError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    refused = _commit(lambda: withdraw_request(maatwerk, current_user))
+    flash(refused or "De aanvraag is ingetrokken.", "error" if refused else "success")
     return redirect_after_post(url_for("budget.request_detail", request_id=maatwerk.id))
 
 
@@ -385,8 +389,8 @@ def invoices(year: int):
     if form.validate():
         pot = pot_for(year, PotKind.LIFECOACH)
         corrects = db.session.get(LifeCoachInvoice, form.corrects_id.data) if form.corrects_id.data else None
-        try:
-            record_invoice(
+        refused = _commit(
+            lambda: record_invoice(
                 pot,
                 current_user,
                 supplier=form.supplier.data.strip(),
@@ -396,10 +400,9 @@ def invoices(year: int):
                 amount=form.amount.data,
                 corrects=corrects,
             )
-            db.session.commit()
-        except BudgetError as exc:
-            db.session.rollback()
-            form.amount.errors = [str(exc)]
+        )
+        if refused:
+            form.amount.errors = [refused]
         else:
             flash("De factuur is geboekt.", "success")
             return redirect_after_post(url_for("budget.invoices", year=year))
@@ -482,12 +485,9 @@ def year_edit(year: int):
         return _year_page(budget_year)
     form = SplitForm()
     if form.validate():
-        try:
-            change_split(budget_year, form.total.data, form.lifecoach.data)
-            db.session.commit()
-        except BudgetError as exc:
-            db.session.rollback()
-            form.lifecoach.errors = [str(exc)]
+        refused = _commit(lambda: change_split(budget_year, form.total.data, form.lifecoach.data))
+        if refused:
+            form.lifecoach.errors = [refused]
         else:
             flash("De verdeling is opgeslagen.", "success")
             return redirect_after_post(url_for("budget.year_edit", year=year))
@@ -503,14 +503,13 @@ def contribution(year: int):
     if form.validate():
         pot = pot_for(year, PotKind(form.pot.data))
         organisation = db.session.get(Organisation, form.organisation_id.data)
-        try:
-            add_contribution(
+        refused = _commit(
+            lambda: add_contribution(
                 pot, organisation, form.amount.data, form.booked_on.data, form.description.data.strip(), current_user
             )
-            db.session.commit()
-        except BudgetError as exc:
-            db.session.rollback()
-            form.booked_on.errors = [str(exc)]
+        )
+        if refused:
+            form.booked_on.errors = [refused]
         else:
             flash("De bijdrage is geboekt.", "success")
             return redirect_after_post(url_for("budget.year_edit", year=year))
@@ -523,12 +522,11 @@ def carry(year: int):
     budget_year = get_year_or_404(year)
     form = CarryOverForm(prefix="meenemen")
     if form.validate():
-        try:
-            carry_over(budget_year, form.amount.data, form.reason.data, form.decided_on.data, current_user)
-            db.session.commit()
-        except BudgetError as exc:
-            db.session.rollback()
-            form.amount.errors = [str(exc)]
+        refused = _commit(
+            lambda: carry_over(budget_year, form.amount.data, form.reason.data, form.decided_on.data, current_user)
+        )
+        if refused:
+            form.amount.errors = [refused]
         else:
             flash(f"Het besluit is vastgelegd: het geld gaat mee naar {year + 1}.", "success")
             return redirect_after_post(url_for("budget.year_edit", year=year))
@@ -559,14 +557,15 @@ def months():
     form.month.choices = _month_choices()
     if request.method == "POST" and form.validate():
         year, month = (int(part) for part in form.month.data.split("-"))
-        try:
+
+        def close():
             closed = close_month(year, month, current_user)
             db.session.flush()
             record(db.session, "close_month", closed, changes={"maand": [None, form.month.data]})
-            db.session.commit()
-        except PeriodClosed as exc:
-            db.session.rollback()
-            form.month.errors = [str(exc)]
+
+        refused = _commit(close)
+        if refused:
+            form.month.errors = [refused]
         else:
             flash(f"{month_label(year, month).capitalize()} is afgesloten.", "success")
             return redirect_after_post(url_for("budget.months"))
