@@ -1,9 +1,10 @@
-"""Exact money: parse Dutch input into Decimal, format Decimal the Dutch way (`€ 1.234,56`)."""
+"""Exact money: parse Dutch input into Decimal, format Decimal the Dutch way (`€ 1.234,56`), sum in cents."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
+from sqlalchemy import func
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000.00")  # far above any single maatwerk line or pot of this pilot
@@ -61,3 +62,14 @@ def format_money(value) -> str:
 def format_money_input(value) -> str:
     """An amount as the user would type it back into a field: `1234,56`."""
     return "" if value is None else str(to_money(value)).replace(".", ",")
+
+
+def cents_sum(column):
+    """SQL SUM of an amount column in whole cents: exact on PostgreSQL (NUMERIC) and on SQLite (which
+    stores REAL and returns floats for sums). Turn the result into euros with `from_cents`."""
+    return func.coalesce(func.sum(func.round(column * 100)), 0)
+
+
+def from_cents(value) -> Decimal:
+    """Whole cents (int, float or Decimal, as the database returns them) as an exact euro amount."""
+    return (Decimal(str(value or 0)) / 100).quantize(CENT, rounding=ROUND_HALF_UP)

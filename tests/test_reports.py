@@ -111,6 +111,17 @@ def test_year_2025_money(data):
     assert all(isinstance(v, Decimal) for v in (m.total_cost, m.cost_per_participant, m.lifecoach_share))
 
 
+def test_report_pot_budgets_are_the_budget_dashboards_totals(data):
+    """The council report and finance's dashboard read one function, so they can never disagree."""
+    from blueprints.budget.rules import pot_figures
+
+    for year in (2025, 2026, None):
+        report = build_report(Filters(year=year))
+        for kind in ("lifecoach", "maatwerk"):
+            expected = sum((p.total for p in pot_figures(year=year).values() if p.kind == kind), D("0.00"))
+            assert pot(report, kind).budget == expected
+
+
 # --------------------------------------------------------------------------- 2026: nobody finished
 
 

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload
 
-from blueprints.budget.rules import exact_sum, from_cents, pot_figures
-from core.money import CENT
+from blueprints.budget.rules import pot_figures
+from core.money import CENT, cents_sum, from_cents
 from models import (
     MAATWERK_CATEGORY_LABELS,
     REQUEST_STATUS_LABELS,
@@ -132,7 +132,7 @@ def top_participants(year: int, filters: Filters, limit: int = 10) -> list[dict]
             .limit(limit)
         )
     else:
-        total = exact_sum(MaatwerkRequest.amount)
+        total = cents_sum(MaatwerkRequest.amount)
         query = (
             select(Participant.id, Participant.first_name, Participant.last_name, total, func.count(MaatwerkRequest.id))
             .join(Participant, Participant.id == MaatwerkRequest.participant_id)
@@ -190,7 +190,7 @@ def monthly_paid(year: int, totals: list[MaatwerkTotal]) -> list[Decimal]:
         select(
             extract("year", LifeCoachInvoice.invoice_date),
             extract("month", LifeCoachInvoice.invoice_date),
-            exact_sum(LifeCoachInvoice.amount),
+            cents_sum(LifeCoachInvoice.amount),
         )
         .join(BudgetPot, BudgetPot.id == LifeCoachInvoice.pot_id)
         .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)

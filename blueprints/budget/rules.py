@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from blueprints.budget.locks import lock_pots
 from blueprints.budget.periods import PeriodClosed, ensure_open
 from core.audit import record
-from core.money import CENT, format_money, to_money
+from core.money import CENT, cents_sum, format_money, from_cents, to_money
 from models import (
     POT_KIND_LABELS,
     BudgetContribution,
@@ -49,19 +49,6 @@ class BudgetError(ValueError):
 def may_see_request(user: User, maatwerk: MaatwerkRequest) -> bool:
     """Finance sees every request; a coach only the requests they made."""
     return user.role != Role.COACH.value or maatwerk.requested_by_id == user.id
-
-
-# --------------------------------------------------------------------------- exact sums
-
-
-def exact_sum(column):
-    """SUM in whole cents: exact on PostgreSQL (NUMERIC) and on SQLite (which stores REAL)."""
-    return func.coalesce(func.sum(func.round(column * 100)), 0)
-
-
-def from_cents(value) -> Decimal:
-    """Turn an `exact_sum` result (int, float or Decimal of whole cents) into euros."""
-    return (Decimal(str(value or 0)) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------- pot figures
@@ -127,12 +114,12 @@ def _request_sum(status: RequestStatus):
 def pot_figures(pot_ids=None, year: int | None = None) -> dict[int, PotFigures]:
     """Budget, contributions, carry-over, committed, paid and pending of pots, in ONE query."""
     contributions = (
-        select(exact_sum(BudgetContribution.amount)).where(BudgetContribution.pot_id == BudgetPot.id).scalar_subquery()
+        select(cents_sum(BudgetContribution.amount)).where(BudgetContribution.pot_id == BudgetPot.id).scalar_subquery()
     )
-    carry_in = select(exact_sum(CarryOver.amount)).where(CarryOver.to_pot_id == BudgetPot.id).scalar_subquery()
-    carry_out = select(exact_sum(CarryOver.amount)).where(CarryOver.from_pot_id == BudgetPot.id).scalar_subquery()
+    carry_in = select(cents_sum(CarryOver.amount)).where(CarryOver.to_pot_id == BudgetPot.id).scalar_subquery()
+    carry_out = select(cents_sum(CarryOver.amount)).where(CarryOver.from_pot_id == BudgetPot.id).scalar_subquery()
     invoices = (
-        select(exact_sum(LifeCoachInvoice.amount)).where(LifeCoachInvoice.pot_id == BudgetPot.id).scalar_subquery()
+        select(cents_sum(LifeCoachInvoice.amount)).where(LifeCoachInvoice.pot_id == BudgetPot.id).scalar_subquery()
     )
     query = (
         select(
@@ -436,7 +423,7 @@ def mark_paid(
 def credited_on(invoice_id: int) -> Decimal:
     """How much credit notes already took off an invoice (a positive amount)."""
     return -from_cents(
-        db.session.scalar(select(exact_sum(LifeCoachInvoice.amount)).where(LifeCoachInvoice.corrects_id == invoice_id))
+        db.session.scalar(select(cents_sum(LifeCoachInvoice.amount)).where(LifeCoachInvoice.corrects_id == invoice_id))
     )
 
 

@@ -26,8 +26,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, extract, func, or_, select, true, union
 
+from blueprints.budget.rules import pot_figures
 from core.localtime import local_midnight_utc
-from core.money import CENT
+from core.money import CENT, cents_sum, from_cents
 from models import (
     COMMITMENT_STATUS_LABELS,
     MAATWERK_CATEGORY_LABELS,
@@ -37,10 +38,8 @@ from models import (
     REFERRAL_LABELS,
     ZRM_DOMAIN_LABELS,
     AssessmentProgress,
-    BudgetContribution,
     BudgetPot,
     BudgetYear,
-    CarryOver,
     Commitment,
     Conversation,
     LifeCoachInvoice,
@@ -117,15 +116,6 @@ def divide_money(amount: Decimal, count: int) -> Decimal | None:
     if not count:
         return None
     return (amount / count).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def cents_sum(column):
-    """SUM in whole cents: exact on PostgreSQL and on SQLite (which returns floats for sums)."""
-    return func.coalesce(func.sum(func.round(column * 100)), 0)
-
-
-def from_cents(value) -> Decimal:
-    return (Decimal(str(value or 0)) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------- conditions
@@ -525,20 +515,10 @@ class MoneyFigures:
 
 
 def _pot_budgets(filters: Filters) -> dict[str, Decimal]:
-    contributions = (
-        select(cents_sum(BudgetContribution.amount)).where(BudgetContribution.pot_id == BudgetPot.id).scalar_subquery()
-    )
-    carry_in = select(cents_sum(CarryOver.amount)).where(CarryOver.to_pot_id == BudgetPot.id).scalar_subquery()
-    carry_out = select(cents_sum(CarryOver.amount)).where(CarryOver.from_pot_id == BudgetPot.id).scalar_subquery()
-    query = (
-        select(BudgetPot.kind, func.round(BudgetPot.amount * 100), contributions, carry_in, carry_out)
-        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-        .where(_budget_year(filters))
-    )
+    """Each kind's budget (amount + contributions + carry-in - carry-out): the budget's own pot totals."""
     budgets: dict[str, Decimal] = {}
-    for kind, amount, contrib, c_in, c_out in db.session.execute(query):
-        value = from_cents(amount) + from_cents(contrib) + from_cents(c_in) - from_cents(c_out)
-        budgets[kind] = budgets.get(kind, Decimal("0.00")) + value
+    for pot in pot_figures(year=filters.year).values():
+        budgets[pot.kind] = budgets.get(pot.kind, Decimal("0.00")) + pot.total
     return budgets
 
 
