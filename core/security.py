@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Mapping, MutableMapping
 from datetime import UTC, datetime
 
 from flask import current_app, request, session
@@ -61,11 +62,21 @@ class SigningTokenFilter(logging.Filter):
 
     TOKEN = re.compile(r"(/tekenen/)[A-Za-z0-9_\-]{16,}")
 
+    def _mask(self, value):
+        return self.TOKEN.sub(r"\1***", value) if isinstance(value, str) else value
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.args = tuple(self.TOKEN.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args)
-        if isinstance(record.msg, str):
-            record.msg = self.TOKEN.sub(r"\1***", record.msg)
+        if isinstance(record.args, Mapping):
+            # gunicorn logs `format % atoms` with one mapping (its SafeAtoms dict, which answers "-"
+            # for a missing atom): mask the values in place and keep that mapping and its type.
+            if isinstance(record.args, MutableMapping):
+                for key in list(record.args):
+                    record.args[key] = self._mask(record.args[key])
+            else:
+                record.args = {key: self._mask(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(self._mask(a) for a in record.args)
+        record.msg = self._mask(record.msg)
         return True
 
 
