@@ -16,7 +16,8 @@ import pyotp
 import segno
 from flask import current_app, has_app_context
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import RecoveryCode, User, db, utcnow
 
@@ -102,9 +103,23 @@ def verify_totp(user: User, code: str, now: float | None = None) -> bool:
         return False
     for step in (current - 1, current, current + 1):
         if step > last and hmac.compare_digest(totp.generate_otp(step), code):
-            user.totp_last_step = step
-            return True
+            return _claim_step(user, step)
     return False
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Mark `step` used in one conditional UPDATE: of concurrent requests with the same fresh code,
+    exactly one changes the row (the others wait for its row lock, then find the step taken)."""
+    claimed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
 
 
 def _normalise_recovery(code: str) -> str:
@@ -136,8 +151,18 @@ def use_recovery_code(user: User, code: str) -> bool:
     ).all()
     for stored in unused:
         if hmac.compare_digest(stored.secret_hash, _hash_recovery(stored.salt, code)):
-            stored.used_at = utcnow()
-            return True
+            # Used once, also when the same code arrives twice at the same moment: only the request
+            # whose UPDATE finds the code still unused may go on.
+            now = utcnow()
+            claimed = db.session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == stored.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed == 1:
+                set_committed_value(stored, "used_at", now)
+            return claimed == 1
     return False
 
 

@@ -9,9 +9,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from blueprints.contracts.events import log_event
+from core.audit import record
 from models import ContractParty, ContractSigningLink, ContractStatus, ContractVersion, PartyKind, User, db, utcnow
 
 VALID_FOR = timedelta(days=14)
@@ -112,14 +114,54 @@ def verify_token(token: str, now: datetime | None = None) -> LinkCheck:
 
 
 def check_birth_date(link: ContractSigningLink, given, now: datetime | None = None) -> bool:
-    """Compare the date of birth; too many wrong tries revoke the link."""
+    """Compare the date of birth; too many wrong tries revoke the link.
+
+    A try is claimed before the comparison, in one conditional UPDATE: concurrent requests on one
+    link queue on its row and never get more than MAX_FAILED_CHECKS tries between them. A right
+    date gives its try back.
+    """
+    tries = _claim_try(link)
+    if tries is None:  # no tries left (another request used the last one): show the link as it is now
+        db.session.refresh(link)
+        return False
     participant = link.version.contract.participant
     if given == participant.date_of_birth:
+        _set_failed_checks(link, tries - 1)
         return True
-    link.failed_checks = (link.failed_checks or 0) + 1
-    if link.failed_checks >= MAX_FAILED_CHECKS:
+    record(db.session, "update", link, changes={"failed_checks": (tries - 1, tries)})
+    if tries >= MAX_FAILED_CHECKS:
         revoke(link, None, now, reason="te vaak een verkeerde geboortedatum", label="systeem")
     return False
+
+
+def _claim_try(link: ContractSigningLink) -> int | None:
+    """Count one more try if the link still has one; the new count, or None."""
+    table = ContractSigningLink
+    tries = db.session.execute(
+        update(table)
+        .where(
+            table.id == link.id,
+            table.failed_checks < MAX_FAILED_CHECKS,
+            table.revoked_at.is_(None),
+            table.used_at.is_(None),
+        )
+        .values(failed_checks=table.failed_checks + 1)
+        .returning(table.failed_checks)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if tries is not None:
+        set_committed_value(link, "failed_checks", tries)
+    return tries
+
+
+def _set_failed_checks(link: ContractSigningLink, value: int) -> None:
+    db.session.execute(
+        update(ContractSigningLink)
+        .where(ContractSigningLink.id == link.id)
+        .values(failed_checks=value)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(link, "failed_checks", value)
 
 
 def revoke(
