@@ -3,8 +3,10 @@
 import logging
 import uuid
 
-from flask import render_template
+from flask import g, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from core.htmx import is_partial_request
@@ -23,6 +25,42 @@ MESSAGES = {
     429: ("Even wachten", "Er zijn te veel pogingen gedaan. Wacht een paar minuten en probeer het dan opnieuw."),
     500: ("Er ging iets mis", "Er ging bij ons iets mis. Uw wijziging is niet opgeslagen. Probeer het later opnieuw."),
 }
+# A 500 tells the truth about the user's change: saved (the failure came after the commit, e.g.
+# while showing the result), not saved (it came before), or nothing to save (a page was read).
+SAVED_THEN_FAILED = (
+    "Uw wijziging is wel opgeslagen, maar daarna ging er bij ons iets mis bij het tonen van de pagina. "
+    "Doe de wijziging niet nog een keer: laad de pagina opnieuw om het resultaat te zien."
+)
+READ_FAILED = "Er ging bij ons iets mis bij het tonen van deze pagina. Probeer het later opnieuw."
+
+
+@event.listens_for(Session, "after_flush")
+def _note_change(session, flush_context) -> None:
+    """Remember that this transaction holds a real change (audit rows alone, e.g. a logged view, are none)."""
+    from models import AuditLog
+
+    if any(not isinstance(obj, AuditLog) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info["pj_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _change_committed(session) -> None:
+    if session.info.pop("pj_changed", False) and has_request_context():
+        g.change_committed = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _change_rolled_back(session) -> None:
+    session.info.pop("pj_changed", None)
+
+
+def failure_text() -> str:
+    """The 500 text for this request: did the user's change get saved or not?"""
+    if g.get("change_committed"):
+        return SAVED_THEN_FAILED
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return READ_FAILED
+    return MESSAGES[500][1]
 
 
 def error_page(status: int, incident: str | None = None, message: str | None = None):
@@ -46,8 +84,6 @@ def register_error_handlers(app) -> None:
             return error
         incident = uuid.uuid4().hex[:8]
         if error.code == 403:
-            from flask import request
-
             from core.audit import record
             from models import db
 
@@ -62,7 +98,8 @@ def register_error_handlers(app) -> None:
                 db.session.commit()
             except Exception:  # the denial page must show even if logging fails
                 db.session.rollback()
-        return error_page(error.code or 500, incident)
+        status = error.code or 500
+        return error_page(status, incident, failure_text() if status >= 500 else None)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
@@ -71,4 +108,4 @@ def register_error_handlers(app) -> None:
         from models import db
 
         db.session.rollback()
-        return error_page(500, incident)
+        return error_page(500, incident, failure_text())
