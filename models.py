@@ -900,11 +900,19 @@ class CommitmentUpdate(db.Model):
 
 
 class ContractStatus(StrEnum):
-    """Status of a contract version (and, mirrored, of the contract: the status of its latest version)."""
+    """Status of a contract version, and of the contract (see `blueprints/contracts/rules.py`).
+
+    ACTIEF is the version in force ("geldend"); at most one per contract. A new version of a contract
+    with a version in force is VOORGESTELD (a proposal) until everyone signed it; only then is the
+    old one VERVANGEN. A declined (GEWEIGERD) or withdrawn (INGETROKKEN) proposal leaves the old
+    version in force.
+    """
 
     CONCEPT = "concept"
     VERZONDEN = "verzonden"
+    VOORGESTELD = "voorgesteld"
     GEWEIGERD = "geweigerd"
+    INGETROKKEN = "ingetrokken"
     ACTIEF = "actief"
     BEEINDIGD = "beeindigd"
     VERVANGEN = "vervangen"
@@ -913,8 +921,10 @@ class ContractStatus(StrEnum):
 CONTRACT_STATUS_LABELS = {
     ContractStatus.CONCEPT: "Concept",
     ContractStatus.VERZONDEN: "Wacht op handtekeningen",
+    ContractStatus.VOORGESTELD: "Voorgesteld (wacht op handtekeningen)",
     ContractStatus.GEWEIGERD: "Geweigerd",
-    ContractStatus.ACTIEF: "Getekend (actief)",
+    ContractStatus.INGETROKKEN: "Ingetrokken",
+    ContractStatus.ACTIEF: "Geldend (getekend)",
     ContractStatus.BEEINDIGD: "Beëindigd",
     ContractStatus.VERVANGEN: "Vervangen door nieuwe versie",
 }

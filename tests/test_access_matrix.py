@@ -105,6 +105,7 @@ MATRIX = {
     "contracts.send": row(get=None, post=(302, 404, 403, 403, 403, 403)),
     "contracts.show": row(get=(302, 200, 403, 403, 403, 200), post=None),
     "contracts.template_edit": row(get=(302, 403, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 422)),
+    "contracts.withdraw": row(get=None, post=(302, 422, 403, 403, 403, 403)),
     "contracts.verify": row(get=(302, 200, 403, 200, 404, 200), post=None),
     "home.beheer": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "home.coach": row(get=(302, 200, 403, 403, 403, 403), post=None),

@@ -120,3 +120,47 @@ def test_progress_migrations_fill_the_table_from_existing_assessments(fresh_data
         assert db.session.get(AssessmentProgress, 12).is_first
         db.session.remove()
         db.engine.dispose()
+
+
+def test_contract_proposal_migration_puts_the_signed_version_back_in_force(fresh_database_url):
+    """Before e5a7c3b1d902 sending version 2 replaced a signed version 1 at once; the migration makes
+    version 1 hold again and version 2 a proposal, and downgrading restores the old statuses."""
+    import hashlib
+    from datetime import datetime
+
+    from models import Contract, ContractVersion
+
+    revision = "e5a7c3b1d902"
+    app = create_app(make_test_config(fresh_database_url))
+    with app.app_context():
+        config = current_app.extensions["migrate"].migrate.get_config()
+        flask_migrate.upgrade(revision=ScriptDirectory.from_config(config).get_revision(revision).down_revision)
+        person = {"id": 1, "first_name": "Sanne", "last_name": "Jong", "date_of_birth": date(2000, 1, 1)}
+        person |= {"referral_source": "rmc", "start_date": date(2025, 1, 1), "end_date": date(2026, 1, 1)}
+        db.session.execute(insert(Participant), [person])
+        db.session.execute(insert(Contract), [{"id": 1, "participant_id": 1, "status": "verzonden"}])
+        at = datetime(2025, 1, 2, 9)
+
+        def frozen(vid, number, status, activated=None):
+            body = f"versie {number}\n"
+            return {
+                "id": vid, "contract_id": 1, "number": number, "status": status, "start_date": date(2025, 1, 1),
+                "end_date": date(2026, 1, 1), "sections": [], "canonical_text": body,
+                "text_sha256": hashlib.sha256(body.encode()).hexdigest(), "frozen_at": at, "sent_at": at,
+                "activated_at": activated, "closed_at": at if status == "vervangen" else None,
+                "close_reason": "Vervangen door versie 2" if status == "vervangen" else None,
+            }  # fmt: skip
+
+        db.session.execute(insert(ContractVersion), [frozen(1, 1, "vervangen", at), frozen(2, 2, "verzonden")])
+        db.session.commit()
+        flask_migrate.upgrade(revision=revision)
+        statuses = dict(db.session.execute(select(ContractVersion.number, ContractVersion.status)).all())
+        assert statuses == {1: "actief", 2: "voorgesteld"}
+        assert db.session.scalar(select(Contract.status)) == "actief"
+        assert db.session.scalar(select(ContractVersion.closed_at).where(ContractVersion.number == 1)) is None
+        db.session.rollback()
+        flask_migrate.downgrade(revision=ScriptDirectory.from_config(config).get_revision(revision).down_revision)
+        statuses = dict(db.session.execute(select(ContractVersion.number, ContractVersion.status)).all())
+        assert statuses == {1: "vervangen", 2: "verzonden"}
+        db.session.remove()
+        db.engine.dispose()

@@ -8,7 +8,11 @@ from flask import Blueprint
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracten", cli_group="contracts")
 
-from blueprints.contracts import immutability, views  # noqa: E402,F401
+from blueprints.contracts import immutability, rules, views  # noqa: E402,F401
+
+# Templates (case file, lists, portal) ask the one rule for what holds, never the statuses themselves.
+bp.add_app_template_global(rules.version_in_force, "version_in_force")
+bp.add_app_template_global(rules.open_version, "open_version")
 
 
 @bp.cli.command("remind")

@@ -18,6 +18,7 @@ EVENT_LABELS = {
     "activated": "Volledig getekend: actief",
     "ended": "Beëindigd",
     "superseded": "Vervangen door nieuwe versie",
+    "withdrawn": "Ingetrokken",
 }
 
 

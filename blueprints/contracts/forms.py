@@ -4,7 +4,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.contracts.drafting import MAX_SECTION_LENGTH, TEMPLATE_FIELDS
@@ -121,6 +121,14 @@ class EndForm(FlaskForm):
     reason = TextAreaField(
         "Reden van beëindigen",
         validators=[InputRequired("Vul de reden in."), Length(min=3, max=2000, message="Gebruik 3 tot 2000 tekens.")],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        "Waarom trekt u deze versie in?",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired("Vul de reden in."), Length(min=3, max=2000, message="Gebruik 3 tot 2000 tekens.")],
     )
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from blueprints.contracts.events import log_event
+from blueprints.contracts.rules import OPEN_VALUES
 from core.audit import record
-from models import ContractParty, ContractSigningLink, ContractStatus, ContractVersion, PartyKind, User, db, utcnow
+from models import ContractParty, ContractSigningLink, ContractVersion, PartyKind, User, db, utcnow
 
 VALID_FOR = timedelta(days=14)
 MAX_FAILED_CHECKS = 5
@@ -97,7 +98,7 @@ def status_of(link: ContractSigningLink, now: datetime | None = None) -> str:
         return "locked" if link.failed_checks >= MAX_FAILED_CHECKS else "revoked"
     if link.expires_at <= now:
         return "expired"
-    if link.version.status != ContractStatus.VERZONDEN:
+    if link.version.status not in OPEN_VALUES:
         return "closed"
     return "ok"
 

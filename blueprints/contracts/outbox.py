@@ -11,11 +11,11 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from blueprints.contracts.events import log_event
+from blueprints.contracts.rules import OPEN_VALUES
 from core.messaging import deliver_pending, queue_email, smtp_configured
 from models import (
     Contract,
     ContractEvent,
-    ContractStatus,
     ContractVersion,
     OutboxMessage,
     PartyKind,
@@ -111,7 +111,7 @@ def reminders_due(now=None) -> list[ContractVersion]:
         select(ContractVersion)
         .outerjoin(last_reminder, last_reminder.c.version_id == ContractVersion.id)
         .where(
-            ContractVersion.status == ContractStatus.VERZONDEN.value,
+            ContractVersion.status.in_(OPEN_VALUES),
             ContractVersion.sent_at <= now - REMIND_AFTER,
             (last_reminder.c.last.is_(None)) | (last_reminder.c.last <= now - REMIND_AFTER),
         )

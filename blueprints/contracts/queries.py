@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
+from blueprints.contracts.rules import OPEN_VALUES
 from models import (
     Contract,
     ContractEvent,
@@ -21,6 +22,8 @@ from models import (
 )
 
 S = ContractStatus
+# Statuses a contract itself can have (`rules.contract_status`); the others belong to versions only.
+CONTRACT_LEVEL_STATUSES = {s.value for s in (S.CONCEPT, S.VERZONDEN, S.GEWEIGERD, S.ACTIEF, S.BEEINDIGD)}
 
 _VERSION_LOAD = (
     selectinload(ContractVersion.parties).selectinload(ContractParty.signature),
@@ -43,13 +46,6 @@ def contract_or_404(contract_id: int) -> Contract:
     if contract is None:
         abort(404)
     return contract
-
-
-def version_or_404(contract: Contract, number: int) -> ContractVersion:
-    version = next((v for v in contract.versions if v.number == number), None)
-    if version is None:
-        abort(404)
-    return version
 
 
 def any_version_or_404(version_id: int, user: User) -> ContractVersion:
@@ -86,8 +82,10 @@ def partner_party_or_404(version_id: int, user: User) -> tuple[ContractVersion, 
 
 def contracts_page(status: str = "", search: str = "", page: int = 1, per_page: int = 25):
     query = select(Contract).join(Contract.participant).options(*_contract_options())
-    if status in {s.value for s in S}:
+    if status in CONTRACT_LEVEL_STATUSES:
         query = query.where(Contract.status == status)
+    elif status in {s.value for s in S}:  # a proposal, withdrawn or replaced version inside the contract
+        query = query.where(Contract.versions.any(ContractVersion.status == status))
     if search:
         like = f"%{search.lower()}%"
         query = query.where(or_(Participant.first_name.ilike(like), Participant.last_name.ilike(like)))
@@ -135,13 +133,21 @@ def coach_attention(user: User, limit: int = 10) -> CoachAttention:
         .where(or_(Participant.coach_id == user.id, Contract.created_by_id == user.id))
         .options(selectinload(ContractVersion.contract).selectinload(Contract.participant), *_VERSION_LOAD)
     )
+    later = aliased(ContractVersion)
+    newest_sent = ~exists().where(
+        later.contract_id == ContractVersion.contract_id,
+        later.number > ContractVersion.number,
+        later.frozen_at.is_not(None),
+    )
+    # A declined version stays on the start page until a newer version is sent; when it was a
+    # proposal, the page says that the version in force keeps holding.
     declined = db.session.scalars(
-        base.where(ContractVersion.status == S.GEWEIGERD.value, Contract.status == S.GEWEIGERD.value)
+        base.where(ContractVersion.status == S.GEWEIGERD.value, newest_sent)
         .order_by(ContractVersion.closed_at.desc())
         .limit(limit)
     ).all()
     waiting = db.session.scalars(
-        base.where(ContractVersion.status == S.VERZONDEN.value).order_by(ContractVersion.sent_at).limit(limit)
+        base.where(ContractVersion.status.in_(OPEN_VALUES)).order_by(ContractVersion.sent_at).limit(limit)
     ).all()
     return CoachAttention(list(declined), list(waiting))
 
@@ -157,7 +163,7 @@ def partner_waiting(user: User, limit: int = 20) -> list[tuple[ContractVersion, 
             ContractParty.kind == PartyKind.PARTNER.value,
             ContractParty.organisation_id == user.organisation_id,
             or_(ContractParty.signer_user_id.is_(None), ContractParty.signer_user_id == user.id),
-            ContractVersion.status == S.VERZONDEN.value,
+            ContractVersion.status.in_(OPEN_VALUES),
             ~ContractParty.signature.has(),
             ~ContractParty.decline.has(),
         )

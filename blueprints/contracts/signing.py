@@ -1,11 +1,13 @@
-"""The rules of sending, signing, declining and ending a contract version. No HTTP here.
+"""The rules of sending, signing, declining, withdrawing and ending a contract version. No HTTP here.
 
-- `send_version` freezes a concept: canonical text + SHA-256; an older version is superseded and
-  its signatures no longer count.
+- `send_version` freezes a concept: canonical text + SHA-256. With a version in force it becomes a
+  proposal (VOORGESTELD) and the version in force keeps holding; an older open version that nobody
+  will sign any more is replaced.
 - `sign_version` records one signature with full evidence; a second submit for the same party
-  returns the first signature (it counts once). All parties signed -> the version is active and
-  the participant's status becomes 'actief'.
-- `decline_version` records a refusal with a reason; the version stops being signable.
+  returns the first signature (it counts once). All parties signed -> the version is in force,
+  the one it replaces becomes VERVANGEN, and the participant's status becomes 'actief'.
+- `decline_version` records a refusal with a reason; `withdraw_version` is the coach taking a
+  proposal back. Either way the version stops being signable and the old version keeps holding.
 """
 
 from dataclasses import dataclass
@@ -16,6 +18,8 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.contracts import drafting
 from blueprints.contracts.events import log_event
+from blueprints.contracts.rules import is_open, open_version, sync_contract_status, version_in_force
+from blueprints.youths.workflow import CONTRACT_ACTIVATION_FROM, activate_after_contract
 from models import (
     Contract,
     ContractDecline,
@@ -63,13 +67,7 @@ def intent_text(version: ContractVersion, party: ContractParty) -> str:
 
 def _set_status(version: ContractVersion, status: S) -> None:
     version.status = status.value
-    contract = version.contract
-    if (
-        contract.versions
-        and contract.versions[-1] is version
-        or status in (S.ACTIEF, S.VERZONDEN, S.GEWEIGERD, S.BEEINDIGD)
-    ):
-        contract.status = status.value
+    sync_contract_status(version.contract)
 
 
 def party_status(party: ContractParty) -> str:
@@ -78,10 +76,6 @@ def party_status(party: ContractParty) -> str:
     if party.decline is not None:
         return "geweigerd"
     return "open"
-
-
-def open_parties(version: ContractVersion) -> list[ContractParty]:
-    return [p for p in version.parties if p.signature is None]
 
 
 def may_sign_for(user: User, party: ContractParty) -> bool:
@@ -101,26 +95,29 @@ def may_sign_for(user: User, party: ContractParty) -> bool:
 
 
 def send_version(version: ContractVersion, actor: User | None, now: datetime | None = None) -> ContractVersion:
-    """Freeze a concept: store the canonical text and its hash; supersede the previous version."""
+    """Freeze a concept: store the canonical text and its hash. The version in force keeps holding."""
     if version.status != S.CONCEPT or version.is_frozen:
         raise SigningError("Alleen een concept kan worden verstuurd.")
     now = now or utcnow()
+    contract = version.contract
+    in_force = version_in_force(contract)
     text = drafting.render_text(version)
     version.canonical_text = text
     version.text_sha256 = drafting.sha256_hex(text)
     version.frozen_at = now
     version.sent_at = now
-    _set_status(version, S.VERZONDEN)
-    for older in version.contract.versions:
-        if older is not version and older.status in (S.VERZONDEN, S.ACTIEF, S.GEWEIGERD):
+    for older in contract.versions:
+        if older is not version and is_open(older):  # at most one open version per contract
             older.status = S.VERVANGEN.value
             older.closed_at = now
             older.close_reason = f"Vervangen door versie {version.number}"
             _revoke_links(older, actor, now)
-            log_event(
-                older.contract, "superseded", older, actor, detail=f"vervangen door versie {version.number}", at=now
-            )
-    log_event(version.contract, "sent", version, actor, detail=f"SHA-256 {version.text_sha256}", at=now)
+            log_event(contract, "superseded", older, actor, detail=f"vervangen door versie {version.number}", at=now)
+    _set_status(version, S.VOORGESTELD if in_force is not None else S.VERZONDEN)
+    detail = f"SHA-256 {version.text_sha256}"
+    if in_force is not None:
+        detail += f"; versie {in_force.number} blijft gelden tot iedereen heeft getekend"
+    log_event(contract, "sent", version, actor, detail=detail, at=now)
     return version
 
 
@@ -162,7 +159,7 @@ def sign_version(
     existing = _existing_signature(party)
     if existing is not None:
         return SignResult(existing, created=False, completed=False)
-    if version.status != S.VERZONDEN:
+    if not is_open(version):
         raise SigningError("Deze versie van het contract kan niet (meer) worden getekend.")
     if party.decline is not None:
         raise SigningError("Deze partij heeft deze versie geweigerd.")
@@ -212,20 +209,22 @@ def _existing_signature(party: ContractParty) -> ContractSignature | None:
 
 
 def _activate(version: ContractVersion, actor: User | None, now: datetime) -> None:
+    """The last signature arrived: this version holds now and replaces the one that held until now."""
+    contract = version.contract
+    replaced = version_in_force(contract)
+    if replaced is not None and replaced is not version:
+        replaced.status = S.VERVANGEN.value
+        replaced.closed_at = now
+        replaced.close_reason = f"Vervangen door versie {version.number}"
+        log_event(contract, "superseded", replaced, actor, detail=f"vervangen door versie {version.number}", at=now)
     version.activated_at = now
     _set_status(version, S.ACTIEF)
-    log_event(version.contract, "activated", version, actor, label=None if actor else "systeem", at=now)
-    activate_participant(version.contract.participant, actor)
+    log_event(contract, "activated", version, actor, label=None if actor else "systeem", at=now)
+    activate_participant(contract.participant, actor)
 
 
 def activate_participant(participant: Participant, actor: User | None) -> None:
     """The case-files workflow moves a participant to 'actief' (with a dated status change)."""
-    try:
-        from blueprints.youths.workflow import CONTRACT_ACTIVATION_FROM, activate_after_contract
-    except ImportError:  # the case-files feature is not installed: set the status directly
-        if participant.status in ("aangemeld", "intake"):
-            participant.status = "actief"
-        return
     if participant.status in CONTRACT_ACTIVATION_FROM:
         activate_after_contract(participant, actor)
 
@@ -251,7 +250,7 @@ def decline_version(
         raise SigningError("Deze partij hoort niet bij deze contractversie.")
     if party.decline is not None:
         return party.decline
-    if version.status != S.VERZONDEN:
+    if not is_open(version):
         raise SigningError("Deze versie van het contract kan niet (meer) worden geweigerd.")
     if party.signature is not None:
         raise SigningError("Deze partij heeft al getekend.")
@@ -280,25 +279,50 @@ def decline_version(
     version.close_reason = f"Geweigerd door {party.name}: {reason[:500]}"
     _set_status(version, S.GEWEIGERD)
     _revoke_links(version, actor, now)
+    in_force = version_in_force(version.contract)
+    if in_force is not None:
+        reason = f"{reason[:450]} (versie {in_force.number} blijft gelden)"
     log_event(
         version.contract, "declined", version, actor, label=None if actor else decline.name, detail=reason[:500], at=now
     )
     return decline
 
 
-def end_contract(contract: Contract, reason: str, actor: User | None, now: datetime | None = None) -> None:
-    """End an active contract (for example at the end of the year or after dropout)."""
-    version = current_version(contract)
-    if version is None or version.status != S.ACTIEF:
-        raise SigningError("Alleen een actief contract kan worden beëindigd.")
-    reason = (reason or "").strip()
+def withdraw_version(version: ContractVersion, reason: str, actor: User | None, now: datetime | None = None) -> None:
+    """The coach takes an open version back; the version in force (if any) keeps holding."""
+    if not is_open(version):
+        raise SigningError("Alleen een versie die nog op handtekeningen wacht, kan worden ingetrokken.")
+    reason = " ".join((reason or "").split())
     if len(reason) < 3:
         raise SigningError("Vul de reden in.")
     now = now or utcnow()
     version.closed_at = now
+    version.close_reason = f"Ingetrokken: {reason[:500]}"
+    _set_status(version, S.INGETROKKEN)
+    _revoke_links(version, actor, now)
+    in_force = version_in_force(version.contract)
+    detail = reason[:450] + (f" (versie {in_force.number} blijft gelden)" if in_force is not None else "")
+    log_event(version.contract, "withdrawn", version, actor, detail=detail, at=now)
+
+
+def end_contract(contract: Contract, reason: str, actor: User | None, now: datetime | None = None) -> None:
+    """End the contract in force (for example at the end of the year or after dropout).
+
+    An open proposal is withdrawn with it: nothing of the contract can be signed after its end.
+    """
+    version = version_in_force(contract)
+    if version is None:
+        raise SigningError("Alleen een geldend contract kan worden beëindigd.")
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise SigningError("Vul de reden in.")
+    now = now or utcnow()
+    proposal = open_version(contract)
+    if proposal is not None:
+        withdraw_version(proposal, "het contract is beëindigd", actor, now)
+    version.closed_at = now
     version.close_reason = reason[:2000]
     _set_status(version, S.BEEINDIGD)
-    contract.status = S.BEEINDIGD.value
     log_event(contract, "ended", version, actor, detail=reason[:500], at=now)
 
 

@@ -4,7 +4,7 @@ from flask import Response, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from blueprints.contracts import bp, drafting, links, outbox, signing
+from blueprints.contracts import bp, drafting, links, outbox, rules, signing
 from blueprints.contracts.confirm import confirm_identity
 from blueprints.contracts.diff import compare_versions
 from blueprints.contracts.events import EVENT_LABELS, log_event
@@ -17,6 +17,7 @@ from blueprints.contracts.forms import (
     NewContractForm,
     SignForm,
     TemplateForm,
+    WithdrawForm,
     concept_form_class,
 )
 from blueprints.contracts.pdf import build_pdf
@@ -36,7 +37,6 @@ from core.forms import EmptyForm, form_status
 from core.htmx import redirect_after_post, render
 from models import (
     CONTRACT_STATUS_LABELS,
-    Contract,
     ContractStatus,
     Organisation,
     Participant,
@@ -100,14 +100,9 @@ def _orgs(ids) -> list[Organisation]:
 
 
 def _no_running_contract(form) -> bool:
-    """One contract per participant; a change is a new version of it."""
-    running = db.session.scalar(
-        select(Contract.id).where(
-            Contract.participant_id == form.participant_id.data, Contract.status != S.BEEINDIGD.value
-        )
-    )
-    if running is not None:
-        form.participant_id.errors.append("Deze deelnemer heeft al een contract. Maak daar een nieuwe versie van.")
+    """One contract per participant (`rules.running_contract_id`); the message goes to the field."""
+    if rules.running_contract_id(form.participant_id.data) is not None:
+        form.participant_id.errors.append(rules.NO_SECOND_CONTRACT)
         return False
     return True
 
@@ -145,13 +140,16 @@ def new():
 # --------------------------------------------------------------------------- contract page
 
 
-def _contract_context(contract):
+def _contract_context(contract, withdraw_form=None):
     version = signing.current_version(contract)
     concept = signing.concept_version(contract)
     return {
         "contract": contract,
         "version": version,
         "concept": concept,
+        "in_force": rules.version_in_force(contract),
+        "open_version": rules.open_version(contract),
+        "withdraw_form": withdraw_form or WithdrawForm(),
         "events": events_of(contract),
         "links": links_of(contract),
         "event_labels": EVENT_LABELS,
@@ -231,9 +229,9 @@ def edit(contract_id):
         gemeente = next((p for p in concept.parties if p.kind == PartyKind.GEMEENTE), None)
         if gemeente is not None and gemeente.signer_user_id:
             signers["gemeente"] = gemeente.signer_user_id
-        concept.sections = [
-            {**s, "body": drafting.normalise(form[f"section_{s['key']}"].data).rstrip("\n")} for s in concept.sections
-        ]
+        concept.sections = rules.normalised_sections(
+            concept.sections, {s["key"]: form[f"section_{s['key']}"].data for s in concept.sections}
+        )
         concept.start_date = form.start_date.data
         concept.end_date = drafting.period_end(form.start_date.data)
         drafting.set_parties(concept, contract.participant, partners, signers)
@@ -309,16 +307,18 @@ def new_version(contract_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if signing.concept_version(contract) is None:
-        latest = contract.versions[-1]
-        if latest.status in (S.BEEINDIGD,):
+        if contract.status == S.BEEINDIGD:
             flash("Een beëindigd contract krijgt geen nieuwe versie.", "error")
             return redirect_after_post(_show_url(contract))
         version = drafting.next_version(contract, _user())
         log_event(contract, "new_version", version, _user(), detail=f"versie {version.number} (concept)")
         db.session.commit()
+        in_force = rules.version_in_force(contract)
         flash(
-            "Er is een nieuwe versie gemaakt. Als u die verstuurt, tellen de handtekeningen op de oude versie "
-            "niet meer en tekent iedereen opnieuw.",
+            f"Er is een nieuwe versie gemaakt. Versie {in_force.number} blijft gelden tot iedereen de nieuwe "
+            "versie heeft getekend."
+            if in_force is not None
+            else "Er is een nieuwe versie gemaakt. Als u die verstuurt, vervangt hij de versie die nog openstaat.",
             "info",
         )
     return redirect_after_post(url_for("contracts.edit", contract_id=contract.id))
@@ -334,7 +334,7 @@ def create_link(contract_id):
     version = signing.current_version(contract)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if version is None or version.status != S.VERZONDEN:
+    if version is None or not rules.is_open(version):
         flash("Er is geen versie die wacht op handtekeningen.", "error")
         return redirect_after_post(_show_url(contract))
     participant_party = links.participant_party(version)
@@ -520,6 +520,32 @@ def in_person(contract_id):
         form=form,
         summary=drafting.summary_b1(version),
         status=form_status(form),
+    )
+
+
+@bp.route("/<int:contract_id>/intrekken", methods=["POST"])
+@allow("coach")
+def withdraw(contract_id):
+    """The coach takes back the version that waits for signatures; the version in force keeps holding."""
+    contract = contract_or_404(contract_id)
+    version = rules.open_version(contract)
+    if version is None:
+        flash("Er is geen versie die op handtekeningen wacht.", "error")
+        return redirect_after_post(_show_url(contract))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        signing.withdraw_version(version, form.reason.data, _user())
+        db.session.commit()
+        in_force = rules.version_in_force(contract)
+        flash(
+            f"Versie {version.number} is ingetrokken. Versie {in_force.number} blijft gelden."
+            if in_force is not None
+            else f"Versie {version.number} is ingetrokken.",
+            "success",
+        )
+        return redirect_after_post(_show_url(contract))
+    return render(
+        "contracts/show.html", "contracts/partials/status.html", status=422, **_contract_context(contract, form)
     )
 
 
