@@ -95,6 +95,22 @@ def reset_second_factor_command(email):
     click.echo(f"De tweede stap van {user.email} is gewist; die stelt hem bij de volgende keer inloggen opnieuw in.")
 
 
+@users_cli.command("link-sso")
+@click.argument("email")
+@click.argument("subject")
+def link_sso_command(email, subject):
+    """Koppel een account aan een gemeenteaccount (Entra ID: de object-id van de persoon)."""
+    from blueprints.auth.oidc import link_subject
+
+    user = _user_or_fail(email)
+    try:
+        link_subject(user, subject)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{user.email} logt voortaan ook in met gemeenteaccount {subject.strip()}; de rol blijft {user.role}.")
+
+
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Alleen laden als er nog geen gebruikers zijn; anders niets doen.")
 def load_demo_command(if_empty):

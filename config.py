@@ -75,6 +75,13 @@ def from_environment() -> dict:
         "OUTBOX_KEEPS_SECRETS": env == "development",
         "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "7")),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT"),  # "json" or "text"; json by default in production
+        # Staff single sign-on over OpenID Connect (blueprints/auth/oidc.py); off while OIDC_ISSUER is empty.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER"),
+        "OIDC_METADATA_URL": os.environ.get("OIDC_METADATA_URL"),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID"),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET"),
+        "OIDC_ROLE_GROUPS": os.environ.get("OIDC_ROLE_GROUPS", ""),
+        "OIDC_GROUPS_CLAIM": os.environ.get("OIDC_GROUPS_CLAIM", "groups"),
     }
 
 
@@ -105,4 +112,8 @@ DEFAULTS = {
     "LOGIN_LOCKOUT": timedelta(minutes=15),
     "RETENTION_YEARS": 7,
     "PAGE_SIZE": 25,
+    "OIDC_ISSUER": None,
+    "OIDC_ROLE_GROUPS": "",
+    "OIDC_GROUPS_CLAIM": "groups",
+    "OIDC_TIMEOUT_SECONDS": 10,
 }

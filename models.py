@@ -135,6 +135,9 @@ class User(UserMixin, db.Model):
     # The last TOTP time step accepted: a code is never accepted twice (auth feature).
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The municipality's identity provider's stable id of this person (Entra `oid`, else `sub`):
+    # single sign-on finds the account by this, never by e-mail alone (auth feature, oidc.py).
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")

@@ -5,7 +5,15 @@ from core.access import PUBLIC, allow
 from tests.conftest import make_test_config
 
 # Endpoints that anyone may use without signing in. Adding one here is a conscious decision.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.second_step", "system.healthz"}
+PUBLIC_ENDPOINTS = {
+    "static",
+    "auth.login",
+    "auth.second_step",
+    # Single sign-on: start (CSRF-protected POST) and the provider's redirect back (state, nonce, PKCE).
+    "auth.sso_start",
+    "auth.sso_callback",
+    "system.healthz",
+}
 
 
 def undeclared_endpoints(app):

@@ -54,13 +54,14 @@ def test_password_alone_never_yields_a_session(client, role, enrolled):
     assert client.get("/", headers={"HX-Request": "true"}).status_code in (204, 302)
 
 
-def test_pending_state_holds_only_id_version_and_time(client):
+def test_pending_state_holds_only_id_version_time_and_method(client):
     user = make_enrolled_user("partner")
     password_step(client, user)
     with client.session_transaction() as session:
         pending = session[PENDING_KEY]
-    assert set(pending) == {"user_id", "version", "at"}
+    assert set(pending) == {"user_id", "version", "at", "method"}  # "method": password or single sign-on
     assert pending["user_id"] == user.id and pending["version"] == user.session_version
+    assert pending["method"] == "password"
 
 
 def test_second_step_with_a_valid_code_starts_a_session(client):

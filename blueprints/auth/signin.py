@@ -68,25 +68,33 @@ def check_password(email: str, password: str) -> SignInResult:
     return SignInResult(user, "ok")
 
 
-def start_session(user: User) -> None:
-    """A fresh session (no data carried over from before sign-in) that expires on its own."""
+def start_session(user: User, method: str | None = None) -> None:
+    """A fresh session (no data carried over from before sign-in) that expires on its own.
+
+    `method` ("password" or "sso") is kept so sign-out knows whether to end the provider's session too;
+    after a second factor it comes from the half-finished sign-in.
+    """
+    pending = session.get(PENDING_KEY)
+    method = method or (pending.get("method") if isinstance(pending, dict) else None) or "password"
     session.clear()
     login_user(user, remember=False)
     session.permanent = True
     session["auth_at"] = datetime.now(UTC).timestamp()
+    session["auth_method"] = method
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = utcnow()
 
 
-def begin_pending(user: User) -> None:
-    """Password accepted, second factor still to come: no session yet, only this marker."""
+def begin_pending(user: User, method: str = "password") -> None:
+    """Password (or single sign-on) accepted, second factor still to come: no session yet, only this marker."""
     session.clear()
     session.permanent = True
     session[PENDING_KEY] = {
         "user_id": user.id,
         "version": user.session_version,
         "at": datetime.now(UTC).timestamp(),
+        "method": method,
     }
 
 

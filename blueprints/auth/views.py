@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from blueprints.auth import bp
+from blueprints.auth import bp, oidc
 from blueprints.auth.forms import ChangePasswordForm, EnrolForm, LoginForm, SecondFactorForm
 from blueprints.auth.passwords import hash_password, password_problem, verify_password
 from blueprints.auth.signin import (
@@ -196,11 +196,14 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        provider_logout = oidc.end_session_url()  # read before the session is cleared
         end_all_sessions(user)
         record(db.session, "logout", user, actor=user)
         db.session.commit()
         sign_out()
         flash("U bent uitgelogd.", "info")
+        if provider_logout:
+            return redirect(provider_logout, code=303)
     return redirect(url_for("auth.login"), code=303)
 
 
