@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from flask import abort, flash, make_response, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError
 
 from blueprints.budget import bp
-from blueprints.budget.exports import to_csv, to_xlsx
 from blueprints.budget.forms import (
     BudgetYearForm,
     CarryOverForm,
@@ -55,6 +54,7 @@ from core.access import allow
 from core.audit import record
 from core.htmx import is_partial_request, redirect_after_post, render
 from core.money import MoneyError, parse_money
+from core.spreadsheet import Column, Sheet, csv_download, xlsx_download
 from models import (
     BudgetContribution,
     BudgetYear,
@@ -581,12 +581,12 @@ def months():
 # --------------------------------------------------------------------------- exports
 
 
-def _download(body, mimetype: str, filename: str):
-    response = make_response(body)
-    response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _requests_sheet(year: int, filters) -> Sheet:
+    return Sheet("Aanvragen", [Column(h) for h in REQUEST_COLUMNS], export_requests(year, filters))
+
+
+def _payments_sheet(year: int, filters) -> Sheet:
+    return Sheet("Betalingen", [Column(h) for h in PAYMENT_COLUMNS], export_payments(year, filters))
 
 
 @bp.route("/<int:year>/export/aanvragen.csv")
@@ -594,8 +594,7 @@ def _download(body, mimetype: str, filename: str):
 def export_requests_csv(year: int):
     get_year_or_404(year)
     _, filters = _filters()
-    body = to_csv(REQUEST_COLUMNS, export_requests(year, filters))
-    return _download(body, "text/csv", f"maatwerk-aanvragen-{year}.csv")
+    return csv_download([_requests_sheet(year, filters)], f"maatwerk-aanvragen-{year}.csv")
 
 
 @bp.route("/<int:year>/export/betalingen.csv")
@@ -603,8 +602,7 @@ def export_requests_csv(year: int):
 def export_payments_csv(year: int):
     get_year_or_404(year)
     _, filters = _filters()
-    body = to_csv(PAYMENT_COLUMNS, export_payments(year, filters))
-    return _download(body, "text/csv", f"betalingen-{year}.csv")
+    return csv_download([_payments_sheet(year, filters)], f"betalingen-{year}.csv")
 
 
 @bp.route("/<int:year>/export.xlsx")
@@ -612,12 +610,5 @@ def export_payments_csv(year: int):
 def export_xlsx(year: int):
     get_year_or_404(year)
     _, filters = _filters()
-    body = to_xlsx(
-        [
-            ("Aanvragen", REQUEST_COLUMNS, export_requests(year, filters)),
-            ("Betalingen", PAYMENT_COLUMNS, export_payments(year, filters)),
-        ]
-    )
-    return _download(
-        body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"financien-{year}.xlsx"
-    )
+    sheets = [_requests_sheet(year, filters), _payments_sheet(year, filters)]
+    return xlsx_download(sheets, f"financien-{year}.xlsx")

@@ -6,13 +6,12 @@ from flask import Response, request
 
 from blueprints.reports import bp
 from blueprints.reports.charts import charts_for
-from blueprints.reports.exports import report_tables, to_csv, to_xlsx
+from blueprints.reports.exports import report_tables
 from blueprints.reports.figures import build_report, filter_options
 from blueprints.reports.forms import ReportFilterForm
 from core.access import allow
 from core.htmx import render
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from core.spreadsheet import csv_download, xlsx_download
 
 
 def _filter_form() -> ReportFilterForm:
@@ -57,24 +56,21 @@ def _export_name(form: ReportFilterForm, extension: str) -> str:
     return "-".join(parts) + "." + extension
 
 
-def _export(extension: str, mimetype: str, make):
+def _export(extension: str, download):
     form = _filter_form()
     if form.errors:
         return Response("Kies geldige filters voor de export.", status=422, mimetype="text/plain")
     tables = report_tables(build_report(form.filters()), _filter_labels(form))
-    response = Response(make(tables), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{_export_name(form, extension)}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return download(tables, _export_name(form, extension))
 
 
 @bp.route("/export.csv")
 @allow("coach", "financien", "beheer")
 def export_csv():
-    return _export("csv", "text/csv; charset=utf-8", to_csv)
+    return _export("csv", lambda tables, name: csv_download(tables, name, titles=True))
 
 
 @bp.route("/export.xlsx")
 @allow("coach", "financien", "beheer")
 def export_xlsx():
-    return _export("xlsx", XLSX_MIMETYPE, to_xlsx)
+    return _export("xlsx", xlsx_download)
