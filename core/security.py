@@ -11,7 +11,9 @@ from flask_login import current_user, logout_user
 from config import HTMX_URL
 
 
-def content_security_policy() -> str:
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
+    """`form_targets`: other origins a form may lead to. Chromium applies form-action to the redirect
+    after a POST too, so single sign-on's start and sign-out need the identity provider here."""
     cdn = HTMX_URL.split("/npm/")[0]
     return "; ".join(
         [
@@ -21,7 +23,7 @@ def content_security_policy() -> str:
             "img-src 'self' data:",
             "font-src 'self'",
             "connect-src 'self'",
-            "form-action 'self'",
+            " ".join(("form-action 'self'", *form_targets)),
             "object-src 'none'",
             "base-uri 'none'",
             "frame-ancestors 'none'",
@@ -31,7 +33,9 @@ def content_security_policy() -> str:
 
 def add_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy())
+    headers.setdefault(
+        "Content-Security-Policy", content_security_policy(tuple(current_app.config.get("CSP_FORM_TARGETS", ())))
+    )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")

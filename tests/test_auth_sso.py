@@ -257,6 +257,12 @@ def test_provider_down_gives_a_message_not_an_error(app, client):
     assert "nu niet bereikbaar" in login_page_text(client)
 
 
+def test_forms_may_lead_to_the_provider_and_nowhere_else(client, provider):
+    """Chromium applies form-action to the redirect after a POST: sign-in and sign-out go to the provider."""
+    policy = client.get("/inloggen").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.base_url};" in policy
+
+
 def test_sign_in_page_shows_the_button_only_with_sso(client, app):
     page = login_page_text(client)
     assert "Inloggen met je gemeenteaccount" in page

@@ -17,6 +17,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, session, url_for
@@ -109,6 +110,8 @@ def init_app(app: Flask) -> None:
     if not client_id:
         raise ConfigError("OIDC_CLIENT_ID ontbreekt: single sign-on heeft de client-id van de app nodig.")
     metadata_url = app.config.get("OIDC_METADATA_URL") or issuer.rstrip("/") + "/.well-known/openid-configuration"
+    # The sign-in button and the sign-out form end in a redirect to the provider (core/security.py).
+    app.config["CSP_FORM_TARGETS"] = (_origin(issuer),)
     oauth = OAuth(app)
     oauth.register(
         CLIENT_NAME,
@@ -129,6 +132,13 @@ def init_app(app: Flask) -> None:
         role_groups=role_groups,
         groups_claim=app.config.get("OIDC_GROUPS_CLAIM") or "groups",
     )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"OIDC_ISSUER '{url}' is geen https-adres.")
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def settings() -> SsoSettings | None:
