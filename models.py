@@ -26,6 +26,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -284,6 +285,8 @@ class Goal(db.Model):
     description: Mapped[str] = mapped_column(Text)
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
+    # The coach marks a goal confidential: it goes into the contract's personal annex, never to partners.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
@@ -1057,6 +1060,8 @@ class ContractParty(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     name: Mapped[str] = mapped_column(String(200))  # as written in the contract
     signer_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # only this user may sign
+    # The coach asks this partner to sign again although its text did not change (no carry-over).
+    resign_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     version: Mapped[ContractVersion] = relationship(back_populates="parties")
     organisation: Mapped[Organisation | None] = relationship()
@@ -1087,10 +1092,20 @@ class ContractSignature(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(500))
     intent_text: Mapped[str] = mapped_column(Text)
     version_sha256: Mapped[str] = mapped_column(String(64))
+    # What this signature covers: the parts (in words) and the SHA-256 of exactly that text. Before
+    # covered texts existed a signature covered the whole version (NULL: see version_sha256).
+    covers: Mapped[str | None] = mapped_column(String(200))
+    covered_sha256: Mapped[str | None] = mapped_column(String(64))
+    factors: Mapped[str | None] = mapped_column(String(200))  # the checks made, e.g. "wachtwoord, app-code"
+    witness_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # signing in person
+    # Carried over from an earlier version whose covered text is byte-identical: the original signature.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("contract_signature.id"))
 
     version: Mapped[ContractVersion] = relationship(back_populates="signatures")
     party: Mapped[ContractParty] = relationship(back_populates="signature")
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    witness: Mapped[User | None] = relationship(foreign_keys=[witness_user_id])
+    carried_from: Mapped[ContractSignature | None] = relationship(remote_side=[id])
 
 
 class ContractDecline(db.Model):

@@ -11,9 +11,10 @@ def make_world(partner_names=("ROC van Twente",), participant_kw=None):
     """Gemeente Hengelo, partner organisations with one partner user each, a coach and a participant."""
     gemeente = make_org("Gemeente Hengelo", "gemeente")
     partners = [make_org(name, "onderwijs") for name in partner_names]
-    partner_users = [make_user("partner", organisation=org) for org in partners]
+    # Real-looking names: signing checks the typed name against the account and the case file.
+    partner_users = [make_user("partner", organisation=org, name="Marloes ten Hove") for org in partners]
     coach = make_user("coach", name="Lotte Jansen")
-    kw = {"status": "intake", "coach_id": coach.id, "email": "sanne@example.test"}
+    kw = {"status": "intake", "coach_id": coach.id, "email": "sanne@example.test", "last_name": "de Jong"}
     kw.update(participant_kw or {})
     participant = make_participant(**kw)
     db.session.add(Goal(participant_id=participant.id, domain="werk_opleiding", description="Een BBL-plek vinden"))

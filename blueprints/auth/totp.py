@@ -107,6 +107,22 @@ def verify_totp(user: User, code: str, now: float | None = None) -> bool:
     return False
 
 
+def code_already_used(user: User, code: str, now: float | None = None) -> bool:
+    """Is `code` right for a step that was already used? Then the signer must wait for the next code."""
+    code = (code or "").replace(" ", "")
+    if not user.totp_secret or user.totp_last_step is None or not _TOTP_CODE.match(code):
+        return False
+    current = int((time.time() if now is None else now) // STEP_SECONDS)
+    try:
+        totp = _TOTP(user.totp_secret)
+    except ValueError:
+        return False
+    return any(
+        step <= user.totp_last_step and hmac.compare_digest(totp.generate_otp(step), code)
+        for step in (current - 1, current, current + 1)
+    )
+
+
 def _claim_step(user: User, step: int) -> bool:
     """Mark `step` used in one conditional UPDATE: of concurrent requests with the same fresh code,
     exactly one changes the row (the others wait for its row lock, then find the step taken)."""

@@ -1,6 +1,14 @@
-"""What a signature records about the request it came from: IP address and browser (user agent)."""
+"""The HTTP side of the one signing path: the request's evidence in, refusals out at their form fields.
+
+Every door (partner portal, municipality, in person, participant link) calls `sign_from_request`;
+the checks themselves are `signing.sign_through`, without HTTP.
+"""
 
 from flask import request
+
+from blueprints.contracts import signing
+from core.audit import record
+from models import ContractParty, ContractVersion, db
 
 
 def client_evidence() -> tuple[str | None, str | None]:
@@ -8,3 +16,28 @@ def client_evidence() -> tuple[str | None, str | None]:
     ip = (request.remote_addr or "")[:45] or None
     agent = (request.headers.get("User-Agent") or "")[:500] or None
     return ip, agent
+
+
+def sign_from_request(
+    version: ContractVersion, party: ContractParty, form, door: str, **attempt
+) -> signing.SignResult | None:
+    """Sign through `door` and commit; on a refusal roll back, log it, put each message at its field
+    (or the form's own errors) and return None, so the view answers 422 with the form."""
+    ip, agent = client_evidence()
+    try:
+        result = signing.sign_through(
+            version,
+            party,
+            signing.Attempt(door=door, typed_name=form.signer_name.data or "", ip=ip, user_agent=agent, **attempt),
+        )
+    except signing.SigningError as exc:
+        db.session.rollback()
+        record(db.session, "contract_sign_failed", version.contract, result="denied")
+        db.session.commit()
+        errors = exc.errors or {None: str(exc)}
+        for name, message in errors.items():
+            field = form._fields.get(name) if name else None
+            (field.errors if field is not None else form.form_errors).append(message)
+        return None
+    db.session.commit()
+    return result

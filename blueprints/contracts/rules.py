@@ -7,6 +7,8 @@ know what holds (case file, partner portal, contracts list, home pages) asks `ve
 for a loaded contract, or uses `in_force_clause` / `in_force_version_id` inside a query.
 """
 
+import unicodedata
+
 from sqlalchemy import select
 
 from blueprints.contracts import drafting
@@ -83,3 +85,15 @@ NO_SECOND_CONTRACT = "Deze deelnemer heeft al een contract. Maak daar een nieuwe
 def normalised_sections(sections: list[dict], bodies: dict[str, str]) -> list[dict]:
     """The concept's sections with the typed texts, each normalised (NFC, line ends, no trailing spaces)."""
     return [{**s, "body": drafting.normalise(bodies.get(s["key"], s["body"])).rstrip("\n")} for s in sections]
+
+
+def name_key(name: str) -> str:
+    """A name as compared when signing: no accents, case or extra spaces ("Zoë  de Jong" = "zoe de jong")."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def names_match(typed: str, expected: str) -> bool:
+    """Does the typed name match the name on file, ignoring case, accents and extra spaces?"""
+    return bool(name_key(typed)) and name_key(typed) == name_key(expected)

@@ -11,12 +11,13 @@
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.contracts import drafting
+from blueprints.contracts import drafting, rules
+from blueprints.contracts.confirm import check_identity
 from blueprints.contracts.events import log_event
 from blueprints.contracts.rules import is_open, open_version, sync_contract_status, version_in_force
 from blueprints.youths.workflow import CONTRACT_ACTIVATION_FROM, activate_after_contract
@@ -39,7 +40,11 @@ S = ContractStatus
 
 
 class SigningError(ValueError):
-    """A refused signing step, with a Dutch message."""
+    """A refused signing step, with a Dutch message; `errors` says which form field each refusal is about."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
 
 
 METHOD_LABELS = {
@@ -47,6 +52,19 @@ METHOD_LABELS = {
     "link": "Persoonlijke link met controle van geboortedatum",
     "ter_plaatse": "Ter plaatse op het apparaat van de life-coach",
 }
+
+# The four doors to a signature. Each hands an `Attempt` to `sign_through`, the one path that makes
+# the checks, writes the evidence and words the refusals.
+PORTAL, MUNICIPALITY, IN_PERSON, LINK = "portaal", "gemeente", "ter_plaatse", "link"
+DOOR_METHODS = {PORTAL: "wachtwoord", MUNICIPALITY: "wachtwoord", IN_PERSON: "ter_plaatse", LINK: "link"}
+DOOR_PARTY_KINDS = {
+    PORTAL: PartyKind.PARTNER,
+    MUNICIPALITY: PartyKind.GEMEENTE,
+    IN_PERSON: PartyKind.DEELNEMER,
+    LINK: PartyKind.DEELNEMER,
+}
+FACTOR_LINK = "persoonlijke link"
+FACTOR_BIRTH_DATE = "geboortedatum"
 
 
 def intent_text(version: ContractVersion, party: ContractParty) -> str:
@@ -151,9 +169,14 @@ def sign_version(
     ip: str | None = None,
     user_agent: str | None = None,
     actor: User | None = None,
+    factors: list[str] | None = None,
+    witness: User | None = None,
     now: datetime | None = None,
 ) -> SignResult:
-    """Record a signature for `party` on `version` with its evidence. The caller commits."""
+    """Record a signature for `party` on `version` with its evidence. The caller commits.
+
+    Doors call `sign_through`, which makes the checks first; this only records.
+    """
     if party.version_id != version.id:
         raise SigningError("Deze partij hoort niet bij deze contractversie.")
     existing = _existing_signature(party)
@@ -184,6 +207,8 @@ def sign_version(
         user_agent=(user_agent or "")[:500] or None,
         intent_text=intent,
         version_sha256=version.text_sha256,
+        factors=", ".join(factors)[:200] if factors else None,
+        witness_user_id=witness.id if witness else None,
     )
     try:
         with db.session.begin_nested():
@@ -202,6 +227,99 @@ def sign_version(
     if completed:
         _activate(version, actor, now)
     return SignResult(signature, created=True, completed=completed)
+
+
+@dataclass
+class Attempt:
+    """What one door hands over: who typed which name, and what there is to check."""
+
+    door: str
+    typed_name: str
+    user: User | None = None  # the signed-in signer; at IN_PERSON the coach, who is the witness
+    password: str | None = None
+    code: str | None = None
+    link: ContractSigningLink | None = None  # LINK: the birth date was checked when the link was opened
+    date_of_birth: date | None = None  # IN_PERSON: checked here
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+def expected_name(party: ContractParty, attempt: Attempt) -> str:
+    """The name the signer must type: the participant's name, or the signed-in user's account name."""
+    if party.kind == PartyKind.DEELNEMER:
+        return party.version.contract.participant.full_name
+    return attempt.user.name if attempt.user is not None else party.name
+
+
+def sign_through(version: ContractVersion, party: ContractParty, attempt: Attempt, now=None) -> SignResult:
+    """The one signing path of all four doors: checks, evidence, refusals. The caller commits.
+
+    Refusals raise `SigningError` with the Dutch message per form field. A party that already
+    signed gets its first signature back (a double submit counts once) without new checks.
+    """
+    if party.version_id != version.id or DOOR_PARTY_KINDS.get(attempt.door) != party.kind:
+        raise SigningError("Deze partij hoort niet bij deze contractversie.")
+    existing = _existing_signature(party)
+    if existing is not None:
+        return SignResult(existing, created=False, completed=False)
+    user, participant = attempt.user, version.contract.participant
+    if attempt.door in (PORTAL, MUNICIPALITY) and (user is None or not may_sign_for(user, party)):
+        raise SigningError(f"U mag niet namens {party.name} tekenen.")
+    if attempt.door == IN_PERSON and (user is None or user.role != "coach" or not user.active):
+        raise SigningError("Alleen een life-coach kan een deelnemer ter plaatse laten tekenen.")
+    if attempt.door == LINK and (attempt.link is None or attempt.link.party_id != party.id):
+        raise SigningError("Deze link hoort niet bij deze handtekening.")
+
+    errors: dict[str, str] = {}
+    expected = expected_name(party, attempt)
+    if not rules.names_match(attempt.typed_name, expected):
+        errors["signer_name"] = (
+            f"Deze naam klopt niet. Typ je naam zoals in het contract: {expected}."
+            if party.kind == PartyKind.DEELNEMER
+            else f"Deze naam klopt niet met uw account. Typ uw naam zoals bij uw account: {expected}."
+        )
+    factors: list[str] = []
+    if attempt.door in (PORTAL, MUNICIPALITY):
+        checked, refused = check_identity(user, attempt.password or "", attempt.code)
+        factors += checked
+        errors.update(refused)
+    elif attempt.door == IN_PERSON:
+        if attempt.date_of_birth != participant.date_of_birth:
+            errors["date_of_birth"] = "Deze geboortedatum klopt niet met het dossier."
+        factors.append(FACTOR_BIRTH_DATE)
+    else:
+        factors += [FACTOR_LINK, FACTOR_BIRTH_DATE]
+    if errors:
+        raise SigningError(" ".join(errors.values()), errors)
+
+    checked_words = " en ".join(factors)
+    if attempt.door == IN_PERSON:
+        authentication = (
+            f"ter plaatse getekend op het apparaat van life-coach {user.name} ({user.email}), die getuige was; "
+            f"gecontroleerd: {checked_words}"
+        )
+    elif attempt.door == LINK:
+        authentication = (
+            f"persoonlijke link nr. {attempt.link.id} (alleen bekend bij de deelnemer); gecontroleerd: {checked_words}"
+        )
+    else:
+        authentication = f"ingelogd als {user.email} ({user.role}); bij het tekenen gecontroleerd: {checked_words}"
+    return sign_version(
+        version,
+        party,
+        signer_name=attempt.typed_name,
+        method=DOOR_METHODS[attempt.door],
+        authentication=authentication,
+        intent=intent_text(version, party),
+        user=user if attempt.door in (PORTAL, MUNICIPALITY) else None,
+        link=attempt.link,
+        ip=attempt.ip,
+        user_agent=attempt.user_agent,
+        actor=user,
+        factors=factors,
+        witness=user if attempt.door == IN_PERSON else None,
+        now=now,
+    )
 
 
 def _existing_signature(party: ContractParty) -> ContractSignature | None:

@@ -5,10 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from blueprints.contracts import bp, drafting, links, outbox, rules, signing
-from blueprints.contracts.confirm import confirm_identity
 from blueprints.contracts.diff import compare_versions
 from blueprints.contracts.events import EVENT_LABELS, log_event
-from blueprints.contracts.evidence import client_evidence
+from blueprints.contracts.evidence import client_evidence, sign_from_request
 from blueprints.contracts.forms import (
     DeclineForm,
     DiffForm,
@@ -47,8 +46,6 @@ from models import (
 )
 
 S = ContractStatus
-
-WRONG_CREDENTIALS = "Het wachtwoord of de code uit de app klopt niet."
 
 
 def _user() -> User:
@@ -389,13 +386,11 @@ def municipality_sign(contract_id):
         )
         return redirect_after_post(_show_url(contract))
     if form.validate_on_submit():
-        ok, how = confirm_identity(_user(), form.password.data, form.code.data)
-        if not ok:
-            record(db.session, "contract_sign_failed", contract, result="denied")
-            db.session.commit()
-            form.password.errors.append(WRONG_CREDENTIALS)
-        else:
-            return _sign_and_respond(contract, version, party, form.signer_name.data, "wachtwoord", how, intent)
+        result = sign_from_request(
+            version, party, form, signing.MUNICIPALITY, user=_user(), password=form.password.data, code=form.code.data
+        )
+        if result is not None:
+            return _signed_response(contract, party, result)
     return render(
         "contracts/municipality_sign.html",
         contract=contract,
@@ -408,38 +403,11 @@ def municipality_sign(contract_id):
     )
 
 
-def _sign(version, party, name, method, how, intent):
-    """Record the signature with the request's evidence and commit; None (and a flash) when refused."""
-    ip, agent = client_evidence()
-    try:
-        result = signing.sign_version(
-            version,
-            party,
-            signer_name=name,
-            method=method,
-            authentication=how,
-            intent=intent,
-            user=_user(),
-            ip=ip,
-            user_agent=agent,
-            actor=_user(),
-        )
-    except signing.SigningError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return None
-    db.session.commit()
-    return result
-
-
-def _sign_and_respond(contract, version, party, name, method, how, intent):
-    result = _sign(version, party, name, method, how, intent)
-    if result is None:  # refused: _sign flashed why
-        return redirect_after_post(_show_url(contract))
+def _signed_response(contract, party, result):
     if not result.created:
         flash(f"{party.name} had deze versie al getekend; de handtekening telt één keer.", "info")
     elif result.completed:
-        flash("Getekend. Iedereen heeft nu getekend: het contract is actief.", "success")
+        flash("Getekend. Iedereen heeft nu getekend: het contract is actief en deze versie geldt nu.", "success")
     else:
         flash(f"Getekend namens {party.name}.", "success")
     return redirect_after_post(_show_url(contract))
@@ -503,15 +471,11 @@ def in_person(contract_id):
     intent = signing.intent_text(version, party)
     form.intent.label.text = intent
     if form.validate_on_submit():
-        if form.date_of_birth.data != contract.participant.date_of_birth:
-            form.date_of_birth.errors.append("Deze geboortedatum klopt niet met het dossier.")
-        else:
-            coach = _user()
-            how = (
-                f"ter plaatse getekend op het apparaat van life-coach {coach.name} ({coach.email}); "
-                "geboortedatum gecontroleerd"
-            )
-            return _sign_and_respond(contract, version, party, form.signer_name.data, "ter_plaatse", how, intent)
+        result = sign_from_request(
+            version, party, form, signing.IN_PERSON, user=_user(), date_of_birth=form.date_of_birth.data
+        )
+        if result is not None:
+            return _signed_response(contract, party, result)
     return render(
         "contracts/in_person.html",
         contract=contract,
@@ -684,20 +648,15 @@ def portal_sign(version_id):
     if not signing.may_sign_for(_user(), party):
         abort(403)
     if form.validate_on_submit():
-        ok, how = confirm_identity(_user(), form.password.data, form.code.data)
-        if ok:
-            result = _sign(
-                version, party, form.signer_name.data, "wachtwoord", how, signing.intent_text(version, party)
+        result = sign_from_request(
+            version, party, form, signing.PORTAL, user=_user(), password=form.password.data, code=form.code.data
+        )
+        if result is not None:
+            flash(
+                "U heeft getekend." if result.created else "U had deze versie al getekend; dat telt één keer.",
+                "success" if result.created else "info",
             )
-            if result is not None:
-                flash(
-                    "U heeft getekend." if result.created else "U had deze versie al getekend; dat telt één keer.",
-                    "success" if result.created else "info",
-                )
             return redirect_after_post(target)
-        record(db.session, "contract_sign_failed", version.contract, result="denied")
-        db.session.commit()
-        form.password.errors.append(WRONG_CREDENTIALS)
     return render("contracts/portal_show.html", status=422, **_portal_context(version, party, form=form))
 
 

@@ -8,7 +8,7 @@ from flask import abort, redirect, session, url_for
 
 from blueprints.contracts import drafting, links, signing
 from blueprints.contracts.events import log_event
-from blueprints.contracts.evidence import client_evidence
+from blueprints.contracts.evidence import client_evidence, sign_from_request
 from blueprints.contracts.forms import BirthDateForm, DeclineForm, LinkSignForm
 from blueprints.sign import bp
 from core.access import PUBLIC, allow
@@ -118,25 +118,8 @@ def sign(token):
     form = LinkSignForm()
     if not form.validate_on_submit():
         return _page(link, token, form=form, status=422)
-    ip, agent = client_evidence()
-    try:
-        signing.sign_version(
-            version,
-            party,
-            signer_name=form.signer_name.data,
-            method="link",
-            authentication=(
-                f"persoonlijke link nr. {link.id} (alleen bekend bij de deelnemer), geboortedatum gecontroleerd"
-            ),
-            intent=signing.intent_text(version, party),
-            link=link,
-            ip=ip,
-            user_agent=agent,
-        )
-    except signing.SigningError as exc:
-        db.session.rollback()
-        return render("sign/problem.html", problem=str(exc), status=409)
-    db.session.commit()
+    if sign_from_request(version, party, form, signing.LINK, link=link) is None:
+        return _page(link, token, form=form, status=422)
     session.pop(SESSION_KEY, None)
     session["signing_done"] = "getekend"
     return redirect_after_post(url_for("sign.done"))

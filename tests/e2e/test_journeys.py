@@ -165,7 +165,7 @@ def test_contract_is_drafted_sent_and_signed_by_all_and_the_participant_becomes_
         arrive(partner_page, "portaal: contracten")
         partner_page.locator("main table a[href*='/contracten/portaal/']").first.click()
         arrive(partner_page, "portaal: contract")
-        partner_page.get_by_label("Uw volledige naam").fill("Rik Bakker")
+        partner_page.get_by_label("Uw volledige naam").fill(partner.name)  # the account's name
         partner_page.locator("input[name='teken-intent']").check()
         partner_page.get_by_label("Uw wachtwoord").fill(TEST_PASSWORD)
         # The code used at sign-in is spent: the next 30-second step is still accepted.
