@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
-from flask import Response, stream_with_context
+from flask import Response, current_app
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 AUTO, TEXT, INT, MONEY, PERCENT, DECIMAL = "auto", "text", "int", "money", "percent", "decimal"
@@ -80,9 +80,9 @@ def csv_chunks(sheets: list[Sheet], titles: bool = False) -> Iterator[str]:
 
     CSV has no number formats: a percentage column's header says '(%)' and holds 0-100.
     """
+    yield "\ufeff"  # first, on its own: it needs no database (see csv_download)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    buffer.write("\ufeff")
     for index, sheet in enumerate(sheets):
         if titles:
             if index:
@@ -170,8 +170,22 @@ def _download(body, mimetype: str, filename: str, length: int | None = None) -> 
 
 
 def csv_download(sheets: list[Sheet], filename: str, titles: bool = False) -> Response:
-    """Streamed: the rows are read from the database while the browser receives the file."""
-    return _download(stream_with_context(csv_chunks(sheets, titles)), "text/csv", filename)
+    """Streamed: the rows are read from the database while the browser receives the file.
+
+    The body is read after the request has ended, so the generator opens its own app context (and
+    database session) for the rows. Servers, and Werkzeug's test client, read the first chunk while
+    the request's context is still open: that chunk is the BOM, which needs no context, so ours is
+    pushed and popped with nothing in between.
+    """
+    app = current_app._get_current_object()
+
+    def chunks():
+        pieces = csv_chunks(sheets, titles)
+        yield next(pieces)
+        with app.app_context():
+            yield from pieces
+
+    return _download(chunks(), "text/csv", filename)
 
 
 def xlsx_download(sheets: list[Sheet], filename: str) -> Response:

@@ -120,8 +120,9 @@ def test_csv_chunks_read_the_rows_once_and_lazily():
             yield [n]
 
     chunks = csv_chunks([Sheet("T", [Column("n")], rows())])
+    assert next(chunks) == "\ufeff" and produced == []
     first = next(chunks)
-    assert first.startswith("\ufeffn\r\n0\r\n") and len(produced) == CSV_BATCH
+    assert first.startswith("n\r\n0\r\n") and len(produced) == CSV_BATCH
     assert sum(chunk.count("\r\n") for chunk in [first, *chunks]) == CSV_BATCH * 2 + 1
 
 
