@@ -138,8 +138,11 @@ def test_two_processes_delivering_at_once_send_each_message_once(app, smtp_serve
     results, errors = [], []
     start = threading.Barrier(2)
 
-    def server():
-        other = create_app(make_test_config(_schema, SMTP_HOST=host, SMTP_PORT=port))
+    # Build both apps before the race: compiling URL rules in two threads at once trips a
+    # CPython ast bug ("recursion depth mismatch"), and the race under test is the delivery.
+    servers = [create_app(make_test_config(_schema, SMTP_HOST=host, SMTP_PORT=port)) for _ in range(2)]
+
+    def server(other):
         with other.app_context():
             try:
                 start.wait()
@@ -150,7 +153,7 @@ def test_two_processes_delivering_at_once_send_each_message_once(app, smtp_serve
                 db.session.remove()
                 db.engine.dispose()
 
-    threads = [threading.Thread(target=server) for _ in range(2)]
+    threads = [threading.Thread(target=server, args=(other,)) for other in servers]
     for thread in threads:
         thread.start()
     for thread in threads:
