@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from blueprints.budget.rules import pot_figures
 from core.money import CENT, cents_sum, from_cents
+from core.svg import fraction, slots
 from models import (
     MAATWERK_CATEGORY_LABELS,
     REQUEST_STATUS_LABELS,
@@ -248,23 +249,14 @@ def chart_geometry(cumulative, budget: Decimal, forecast: Decimal, elapsed: int)
     top_value = max([budget, forecast, *cumulative, Decimal("1")]) * Decimal("1.1")
 
     def y(value) -> float:
-        return round(top + plot_h - float(value / top_value) * plot_h, 1)
+        return round(top + plot_h - fraction(value, top_value) * plot_h, 1)
 
-    step = plot_w / 12
+    months = slots(12, left, plot_w)
     bars = []
-    for i, value in enumerate(cumulative):
-        if i >= elapsed:
-            break
+    for place, value in zip(months[:elapsed], cumulative, strict=False):
         bar_y = y(value)
-        bars.append(
-            {
-                "x": round(left + i * step + step * 0.15, 1),
-                "y": bar_y,
-                "w": round(step * 0.7, 1),
-                "h": round(top + plot_h - bar_y, 1),
-            }
-        )
-    labels = [{"x": round(left + i * step + step / 2, 1), "text": MONTHS[i]} for i in range(12)]
+        bars.append({"x": place.x, "y": bar_y, "w": place.width, "h": round(top + plot_h - bar_y, 1)})
+    labels = [{"x": place.centre, "text": MONTHS[i]} for i, place in enumerate(months)]
     ticks = [{"y": y(top_value * k / 4), "value": (top_value * k / 4).quantize(Decimal("1"))} for k in range(0, 5)]
     start_value = cumulative[elapsed - 1] if elapsed else Decimal("0")
     return {
@@ -279,7 +271,7 @@ def chart_geometry(cumulative, budget: Decimal, forecast: Decimal, elapsed: int)
         "ticks": ticks,
         "budget_y": y(budget),
         "forecast": {
-            "x1": round(left + max(elapsed, 0) * step, 1),
+            "x1": round(left + max(elapsed, 0) * plot_w / 12, 1),
             "y1": y(start_value),
             "x2": round(left + plot_w, 1),
             "y2": y(forecast),

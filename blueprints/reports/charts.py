@@ -7,6 +7,8 @@ be negative (ZRM change), then the bars grow left and right from a zero line.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.svg import length, slots
+
 WIDTH = 720
 LABEL_WIDTH = 270
 VALUE_WIDTH = 110
@@ -56,17 +58,17 @@ def horizontal(rows: list[tuple[str, object, str]]) -> Chart:
     bars = []
     for index, ((label, _, text), value) in enumerate(zip(rows, values, strict=True)):
         y = TOP + index * (BAR_HEIGHT + ROW_GAP)
-        length = round(abs(value) / scale_max * half, 1)
-        x = zero - length if value < 0 else zero
+        bar = length(abs(value), scale_max, half)
+        x = zero - bar if value < 0 else zero
         # Negative bars grow left; their number stands just right of the zero line.
-        text_x = zero + length + 6 if value >= 0 else zero + 6
+        text_x = zero + bar + 6 if value >= 0 else zero + 6
         bars.append(
             Bar(
                 label=label,
                 text=text,
                 x=round(x, 1),
                 y=y,
-                width=length,
+                width=bar,
                 height=BAR_HEIGHT,
                 text_x=round(text_x, 1),
                 text_y=y + BAR_HEIGHT / 2 + 5,
@@ -81,28 +83,24 @@ def horizontal(rows: list[tuple[str, object, str]]) -> Chart:
 
 def columns(rows: list[tuple[str, object, str]]) -> Chart:
     """One column per (label, value, text), for counts per month."""
-    count = len(rows) or 1
-    slot = (WIDTH - 20) / count
-    width = max(round(slot * 0.7, 1), 2)
     values = [_number(v) for _, v, _ in rows]
     scale_max = max(values, default=0) or 1
     baseline = TOP + 20 + COLUMN_PLOT_HEIGHT
     bars = []
-    for index, ((label, _, text), value) in enumerate(zip(rows, values, strict=True)):
-        height = round(max(value, 0) / scale_max * COLUMN_PLOT_HEIGHT, 1)
-        x = round(10 + index * slot + (slot - width) / 2, 1)
-        centre = round(x + width / 2, 1)
+    places = slots(len(rows), 10, WIDTH - 20, min_width=2)
+    for (label, _, text), value, place in zip(rows, values, places, strict=True):
+        height = length(max(value, 0), scale_max, COLUMN_PLOT_HEIGHT)
         bars.append(
             Bar(
                 label=label,
                 text=text,
-                x=x,
+                x=place.x,
                 y=round(baseline - height, 1),
-                width=width,
+                width=place.width,
                 height=height,
-                text_x=centre,
+                text_x=place.centre,
                 text_y=round(baseline - height - 5, 1),
-                label_x=centre,
+                label_x=place.centre,
                 label_y=baseline + 16,
             )
         )

@@ -5,6 +5,7 @@ Works on a list of assessments (oldest first) already loaded with their scores; 
 
 from dataclasses import dataclass
 
+from core.svg import polylines, spread
 from models import LADDER_LABELS, ZRM_DOMAIN_LABELS, Assessment
 
 ROW_HEIGHT = 44
@@ -60,31 +61,22 @@ def ladder_label(rung: int | None) -> str:
 
 def chart(summary: ZrmSummary) -> dict:
     """Coordinates for an inline SVG: one band per domain, a line through its scores over time."""
-    count = len(summary.assessments)
-    step = PLOT_WIDTH / max(count - 1, 1)
-    xs = [LABEL_WIDTH + 20 + (i * step if count > 1 else PLOT_WIDTH / 2) for i in range(count)]
+    xs = spread(len(summary.assessments), LABEL_WIDTH + 20, PLOT_WIDTH)
     rows = []
     for index, row in enumerate(summary.rows):
         top = TOP + index * ROW_HEIGHT
-        points, segments, current = [], [], []
-        for x, score in zip(xs, row.history, strict=True):
-            if score is None:
-                if current:
-                    segments.append(current)
-                current = []
-                continue
-            y = top + 4 + (5 - score) * SCORE_STEP
-            points.append((round(x, 1), y, score))
-            current.append(f"{round(x, 1)},{y}")
-        if current:
-            segments.append(current)
+        at = [
+            None if score is None else (x, top + 4 + (5 - score) * SCORE_STEP)
+            for x, score in zip(xs, row.history, strict=True)
+        ]
+        points = [(*xy, score) for xy, score in zip(at, row.history, strict=True) if xy is not None]
         rows.append(
             {
                 "label": row.label,
                 "top": top,
                 "mid": top + 4 + 2 * SCORE_STEP,
                 "base": top + ROW_HEIGHT - 4,
-                "lines": [" ".join(s) for s in segments if len(s) > 1],
+                "lines": polylines(at),
                 "points": points,
             }
         )
@@ -93,6 +85,6 @@ def chart(summary: ZrmSummary) -> dict:
         "height": TOP + len(summary.rows) * ROW_HEIGHT + 10,
         "plot_left": LABEL_WIDTH + 10,
         "plot_right": LABEL_WIDTH + PLOT_WIDTH + 30,
-        "columns": [(round(x, 1), a.assessed_on) for x, a in zip(xs, summary.assessments, strict=True)],
+        "columns": list(zip(xs, (a.assessed_on for a in summary.assessments), strict=True)),
         "rows": rows,
     }
