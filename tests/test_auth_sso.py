@@ -16,6 +16,7 @@ from blueprints.auth import oidc
 from config import ConfigError
 from models import AuditLog, User, db
 from tests.conftest import make_user
+from tests.factories_auth import make_enrolled_user, totp_code
 from tests.oidc_provider import local_path, running_provider, set_person, sign_in_at_provider
 
 CLIENT_ID = "perspectiefjaar-test"
@@ -136,6 +137,22 @@ def test_sign_out_ends_the_session_here_and_at_the_provider(client, provider):
     assert "U bent uitgelogd." in login_page_text(client)
 
 
+def test_sso_session_offers_no_password_change(client, provider, login_as):
+    sso_sign_in(client, person(provider))
+    assert "Wachtwoord wijzigen" not in client.get("/start/coach").text
+
+
+def test_beheer_sees_which_accounts_are_linked(client, login_as):
+    make_user("coach", name="Gekoppelde Coach", oidc_subject="oid-1")
+    make_user("coach", name="Losse Coach")
+    login_as("beheer")
+    page = client.get("/beheer/gebruikers").text
+    assert '<th scope="col">Gemeenteaccount</th>' in page
+    linked_row = page.split("Gekoppelde Coach")[1].split("</tr>")[0]
+    loose_row = page.split("Losse Coach")[1].split("</tr>")[0]
+    assert "Gekoppeld" in linked_row and "Niet gekoppeld" in loose_row
+
+
 def test_password_sign_out_does_not_visit_the_provider(client, login_as):
     login_as("coach")
     response = client.post("/uitloggen")
@@ -158,6 +175,25 @@ def test_beheer_via_sso_still_passes_the_second_factor(client, provider):
     with client.session_transaction() as session:
         assert session["pending_2fa"]["method"] == "sso"
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "login_sso_ok")) is not None
+
+
+def test_beheer_after_the_second_factor_is_an_sso_session_that_signs_out_at_the_provider(client, provider):
+    sub = person(provider, groups=("beheer",))
+    user = make_enrolled_user("beheer", oidc_subject=f"oid-{sub}")
+    second_step = sso_sign_in(client, sub).headers["Location"]
+    response = client.post(second_step, data={"code": totp_code(user.totp_secret)})
+    assert response.status_code == 303 and signed_in(client)
+    login = db.session.scalar(select(AuditLog).where(AuditLog.action == "login"))
+    assert login.changes["factor"][1] == "totp"
+    assert client.post("/uitloggen").headers["Location"].startswith(provider.base_url + "/oauth2/end_session")
+
+
+def test_a_forged_authorization_code_is_refused(client, provider):
+    start = client.post("/inloggen/gemeente")
+    state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
+    client.get(f"/inloggen/gemeente/terug?code=made-up-code&state={state}")
+    assert not signed_in(client)
+    assert failures() == ["sso_provider_invalid_grant"]
 
 
 # --------------------------------------------------------------------------- refusals

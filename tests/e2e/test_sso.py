@@ -105,3 +105,20 @@ def test_person_without_access_sees_why_on_the_sign_in_page(sso_page, live_serve
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(SHOTS / "sso-refused-375.png"), full_page=True)
     assert_accessible(page, "inlogpagina met melding na geweigerde single sign-on")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_beheer_users_page_shows_linked_accounts(sso_page, live_server, app, width):
+    from tests.conftest import make_user
+    from tests.e2e.conftest import browser_login_as
+
+    page = sso_page
+    make_user("coach", name="Gekoppelde Coach", oidc_subject="oid-e2e")
+    make_user("partner", name="Partner Zonder Koppeling")
+    browser_login_as(page, app, live_server, make_user("beheer", name="Beheer Test"))
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server}/beheer/gebruikers")
+    assert page.get_by_role("columnheader", name="Gemeenteaccount").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(SHOTS / f"sso-beheer-users-{width}.png"), full_page=True)
+    assert_accessible(page, f"gebruikers met gemeenteaccount op {width} px")
