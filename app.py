@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from blueprints import register_blueprints
-from core import access, audit, formatting, security  # noqa: F401  (audit registers its listener)
+from core import access, audit, formatting, seal, security  # noqa: F401  (audit registers its listener)
 from core.errors import register_error_handlers
 from core.logs import configure_logging
 from extensions import csrf, limiter, login_manager, migrate
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     access.register(app)
     formatting.register(app)
     register_error_handlers(app)
+    seal.warn_when_unsealed(app)
 
     app.before_request(security.enforce_session_limits)
     app.before_request(access.enforce_access)

@@ -55,7 +55,7 @@ def from_environment() -> dict:
             )
         secret = _development_secret()
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'perspectiefjaar.db'}"
-    return {
+    settings = {
         "APP_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(database_url),
@@ -82,7 +82,18 @@ def from_environment() -> dict:
         "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET"),
         "OIDC_ROLE_GROUPS": os.environ.get("OIDC_ROLE_GROUPS", ""),
         "OIDC_GROUPS_CLAIM": os.environ.get("OIDC_GROUPS_CLAIM", "groups"),
+        # The municipality's seal on fully signed contract PDFs (core/seal.py); PEM files.
+        "SEAL_CERT_FILE": os.environ.get("SEAL_CERT_FILE"),
+        "SEAL_KEY_FILE": os.environ.get("SEAL_KEY_FILE"),
+        "SEAL_KEY_PASSPHRASE": os.environ.get("SEAL_KEY_PASSPHRASE"),
+        "SEAL_TSA_URL": os.environ.get("SEAL_TSA_URL"),  # RFC 3161 timestamp server: PAdES B-T
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL"),  # e.g. https://perspectiefjaar.hengelo.nl, for mails and PDFs
     }
+    if env == "development" and not (settings["SEAL_CERT_FILE"] and settings["SEAL_KEY_FILE"]):
+        from core.seal import development_settings
+
+        settings.update(development_settings(INSTANCE_DIR))
+    return settings
 
 
 DEFAULTS = {

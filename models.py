@@ -1150,6 +1150,33 @@ class ContractSigningLink(db.Model):
     party: Mapped[ContractParty] = relationship()
 
 
+class ContractDocument(db.Model):
+    """A contract version's PDF, made once and stored, so every download is the same bytes.
+
+    The fully signed PDF is sealed (PAdES) and carries `verification_code`, printed in it with a QR
+    code to the public verify page. A PDF of a version that still waits for signatures is stored per
+    `state` (which signatures it shows) and is never sealed. `audience` "partner" is the variant
+    without the personal annex. Append-only, like the signatures it shows.
+    """
+
+    __tablename__ = "contract_document"
+    __table_args__ = (Index("ix_contract_document_version_state", "version_id", "audience", "state", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("contract_version.id"))
+    audience: Mapped[str] = mapped_column(String(20), default="volledig")  # volledig, partner
+    state: Mapped[str] = mapped_column(String(64))  # fingerprint of the evidence the PDF shows
+    final: Mapped[bool] = mapped_column(Boolean, default=False)  # every party signed
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    timestamped: Mapped[bool] = mapped_column(Boolean, default=False)
+    verification_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    version: Mapped[ContractVersion] = relationship()
+
+
 class ContractEvent(db.Model):
     """The readable trail of a contract: created, sent, opened, signed, declined, reminded, ..."""
 

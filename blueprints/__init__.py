@@ -12,6 +12,7 @@ FEATURES = [
     "budget",
     "contracts",
     "sign",
+    "verify",
     "reports",
     "privacy",
 ]

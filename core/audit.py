@@ -30,6 +30,8 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, bytes):  # a stored file (a PDF): its size, not its content
+        return f"{len(value)} bytes"
     return str(value)
 
 

@@ -13,6 +13,10 @@ PUBLIC_ENDPOINTS = {
     "auth.sso_start",
     "auth.sso_callback",
     "system.healthz",
+    # The public verify page (issue 16): anyone holding a contract PDF checks it, rate-limited, no personal data.
+    "verify.index",
+    "verify.check",
+    "verify.by_code",
 }
 
 

@@ -142,6 +142,9 @@ MATRIX = {
     "sign.done": row(get=(404, 404, 404, 404, 404, 404), post=None),
     "sign.sign": row(get=None, post=(303, 303, 303, 303, 303, 303)),
     "sign.start": row(get=(200, 200, 200, 200, 200, 200), post=None),
+    "verify.by_code": row(get=(404, 404, 404, 404, 404, 404), post=None),
+    "verify.check": row(get=None, post=(422, 422, 422, 422, 422, 422)),
+    "verify.index": row(get=(200, 200, 200, 200, 200, 200), post=None),
     "static": row(get=(200, 200, 200, 200, 200, 200), post=None),
     "system.healthz": row(get=(200, 200, 200, 200, 200, 200), post=None),
     "youths.edit_conversation": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
@@ -232,6 +235,7 @@ ARGUMENTS = {
     "year": lambda w: w["year"],
     "organisation_id": lambda w: w["org_a"].id,
     "user_id": lambda w: w["users"]["pa"].id,
+    "code": lambda w: "ABCD-EFGH-JKMN",  # a well-formed verification code nobody was given
     "filename": lambda w: "app.css",
 }
 # Arguments that name a database row: an unknown value must give 404.

@@ -7,6 +7,7 @@ plain, copyable ASCII in the file.
 from blueprints.contracts import drafting
 from blueprints.contracts.signing import METHOD_LABELS, party_status
 from core.pdf import DutchPDF
+from core.qr import qr_png
 from models import ContractVersion
 
 
@@ -30,8 +31,12 @@ class ContractPDF(DutchPDF):
         self.ln(1)
 
 
-def build_pdf(version: ContractVersion, compress: bool = True) -> bytes:
-    """PDF bytes for a frozen version (a concept gets a 'CONCEPT' mark and no certificate)."""
+def build_pdf(version: ContractVersion, compress: bool = True, verification: tuple[str, str] | None = None) -> bytes:
+    """PDF bytes for a frozen version (a concept gets a 'CONCEPT' mark and no certificate).
+
+    `verification` is (code, url) of the public verify page, printed with a QR code on the certificate
+    page of the fully signed PDF (blueprints/contracts/documents.py stores and seals that one).
+    """
     pdf = ContractPDF(version)
     pdf.set_compression(compress)
     contract = version.contract
@@ -52,13 +57,41 @@ def build_pdf(version: ContractVersion, compress: bool = True) -> bytes:
         else:
             pdf.para(line or " ")
     if version.is_frozen:
-        _certificate(pdf, version)
+        _certificate(pdf, version, verification)
     return bytes(pdf.output())
 
 
-def _certificate(pdf: ContractPDF, version: ContractVersion) -> None:
+def _verification_block(pdf: ContractPDF, code: str, url: str) -> None:
+    top = pdf.get_y()
+    pdf.image(qr_png(url), x=pdf.l_margin, y=top, w=32, h=32, alt_text=f"QR-code naar {url}")
+    pdf.set_xy(pdf.l_margin + 36, top)
+    pdf.set_font(pdf.family, "B", 11)
+    pdf.multi_cell(0, 6, pdf.t("Is dit contract echt?"), new_x="LEFT", new_y="NEXT")
+    pdf.set_font(pdf.family, "", 9.5)
+    pdf.multi_cell(
+        0,
+        5,
+        pdf.t(
+            "Scan de QR-code of ga naar de controlepagina en vul de controlecode in. U kunt daar ook deze PDF "
+            "uploaden. De PDF is digitaal verzegeld door gemeente Hengelo: een PDF-lezer laat zien of hij "
+            "na het verzegelen is veranderd."
+        ),
+        new_x="LEFT",
+        new_y="NEXT",
+    )
+    pdf.set_font("Courier", "B", 11)
+    pdf.multi_cell(0, 6, f"Controlecode: {code}", new_x="LEFT", new_y="NEXT")
+    pdf.set_font("Courier", "", 8.5)
+    pdf.multi_cell(0, 5, url, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + 34))
+    pdf.ln(2)
+
+
+def _certificate(pdf: ContractPDF, version: ContractVersion, verification: tuple[str, str] | None = None) -> None:
     pdf.add_page()
     pdf.heading("Certificaat van ondertekening")
+    if verification is not None:
+        _verification_block(pdf, *verification)
     pdf.para(
         f"Contract {version.contract.reference}, versie {version.number}. Status: {version.status_label}. "
         "Tijden zijn in UTC. De SHA-256-code is de vingerafdruk van de volledige contracttekst: "

@@ -226,6 +226,9 @@ def sign_version(
     completed = all(p.signature is not None for p in version.parties)
     if completed:
         _activate(version, actor, now)
+        from blueprints.contracts.documents import seal_final  # the sealed PDF (issue 16 point 8)
+
+        seal_final(version)
     return SignResult(signature, created=True, completed=completed)
 
 

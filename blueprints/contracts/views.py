@@ -4,7 +4,7 @@ from flask import Response, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from blueprints.contracts import bp, drafting, links, outbox, rules, signing
+from blueprints.contracts import bp, documents, drafting, links, outbox, rules, signing
 from blueprints.contracts.diff import compare_versions
 from blueprints.contracts.events import EVENT_LABELS, log_event
 from blueprints.contracts.evidence import client_evidence, sign_from_request
@@ -587,7 +587,11 @@ def verify(version_id):
 @allow("coach", "beheer", "partner")
 def pdf(version_id):
     version = any_version_or_404(version_id, _user())
-    data = build_pdf(version)
+    if version.is_frozen:  # the stored bytes: the same PDF every time, sealed once fully signed
+        audience = documents.PARTNER if current_user.role == "partner" else documents.FULL
+        data = documents.document_for(version, audience).pdf
+    else:
+        data = build_pdf(version)
     record(db.session, "contract_pdf", version.contract, changes={"version": (None, version.number)})
     db.session.commit()
     name = f"inspanningscontract-{version.contract.reference}-v{version.number}.pdf"

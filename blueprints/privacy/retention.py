@@ -28,6 +28,7 @@ from models import (
     CommitmentUpdate,
     Contract,
     ContractDecline,
+    ContractDocument,
     ContractEvent,
     ContractParty,
     ContractSignature,
@@ -356,6 +357,8 @@ def _anonymise_contracts(session: Session, objects: _Objects) -> dict[int, str]:
             version.canonical_text = REMOVED_CONTRACT_TEXT
             version.text_sha256 = removed_hash
         version.close_reason = _blank(version.close_reason)
+    # Stored PDFs hold the whole text and every name: they go (a verify by code then says "not known").
+    session.execute(delete(ContractDocument).where(ContractDocument.version_id.in_(objects.version_ids)))
     participant_parties = _ids(
         session,
         select(ContractParty.id).where(ContractParty.id.in_(objects.party_ids), ContractParty.kind == "deelnemer"),
