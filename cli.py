@@ -1,7 +1,5 @@
 """Command-line tools: `flask users ...`, `flask demo load`, `flask backup` and `flask restore`."""
 
-import re
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -12,13 +10,11 @@ from blueprints.auth.accounts import disable_user, enable_user, reset_user_secon
 from blueprints.auth.passwords import hash_password, password_problem
 from blueprints.auth.signin import find_user
 from blueprints.auth.totp import needs_second_factor
+from core.forms import is_email_address
 from models import Organisation, Role, User, db
 
 users_cli = AppGroup("users", help="Gebruikers beheren.")
 demo_cli = AppGroup("demo", help="Demogegevens.")
-
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @users_cli.command("create")
@@ -31,7 +27,7 @@ def create_user(email, name, role, organisation, password):
     """Maak een gebruiker aan; het wachtwoord wordt twee keer gevraagd."""
     email = email.strip().lower()
     name = name.strip()
-    if len(email) > 254 or not EMAIL.match(email):
+    if len(email) > 254 or not is_email_address(email):
         raise click.ClickException("Vul een geldig e-mailadres in.")
     if not name or len(name) > 200:
         raise click.ClickException("Vul een naam in van hoogstens 200 tekens.")

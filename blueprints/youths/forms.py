@@ -10,6 +10,7 @@ from wtforms.widgets import Select, html_params
 
 from blueprints.youths import eligibility
 from blueprints.youths.workflow import COMPLETION_OUTCOMES
+from core.forms import email_address
 from core.localtime import local_now
 from models import (
     ATTENDANCE_LABELS,
@@ -95,7 +96,7 @@ class IntakeForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=254),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Vul een geldig e-mailadres in."),
+            email_address("Vul een geldig e-mailadres in."),
         ],
     )
     phone = StringField(
