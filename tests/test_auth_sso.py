@@ -356,3 +356,35 @@ def test_button_absent_and_routes_closed_without_sso(_schema):
         assert client.post("/inloggen/gemeente").status_code == 404
         assert client.get("/inloggen/gemeente/terug?code=x&state=y").status_code == 404
         db.engine.dispose()
+
+
+def test_beheer_links_an_account_by_hand_with_the_cli(app):
+    coach = make_user("coach", email="noor@hengelo.nl")
+    partner = make_user("partner", email="p@roc.test")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "link-sso", "noor@hengelo.nl", "oid-noor"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(coach)
+    assert coach.oidc_subject == "oid-noor" and coach.role == "coach"
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "sso_linked")).object_id == coach.id
+    taken = runner.invoke(args=["users", "link-sso", partner.email, "oid-noor"])
+    assert taken.exit_code != 0 and "Partners loggen niet in met single sign-on" in taken.output
+    make_user("financien", email="fin@hengelo.nl")
+    duplicate = runner.invoke(args=["users", "link-sso", "fin@hengelo.nl", "oid-noor"])
+    assert duplicate.exit_code != 0 and "hoort al bij noor@hengelo.nl" in duplicate.output
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"OIDC_ROLE_GROUPS": "partner=grp"}, "OIDC_ROLE_GROUPS"),
+        ({"OIDC_ISSUER": "https://idp.example", "OIDC_CLIENT_ID": ""}, "OIDC_CLIENT_ID ontbreekt"),
+        ({"OIDC_ISSUER": "idp.example", "OIDC_CLIENT_ID": "x"}, "geen https-adres"),
+    ],
+)
+def test_wrong_settings_stop_the_start(_schema, settings, message):
+    from app import create_app
+    from tests.conftest import make_test_config
+
+    with pytest.raises(ConfigError, match=message):
+        create_app(make_test_config(_schema, **settings))
