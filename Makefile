@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint format bench load clean
+.PHONY: run run-sso test lint format bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,23 @@ run: $(VENV)/.runtime-installed
 	APP_ENV=$${APP_ENV:-development} $(FLASK) db upgrade
 	APP_ENV=$${APP_ENV:-development} $(FLASK) demo load --if-empty
 	APP_ENV=$${APP_ENV:-development} $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## make run-sso: like make run, with single sign-on against a local test provider (oidc-provider-mock) on
+## 127.0.0.1:$(SSO_PORT); its page offers demo people for the coach, financien and beheer groups and one without
+SSO_PORT ?= 9400
+SSO_DEMO_PEOPLE := \
+  --user-claims '{"sub":"demo-coach","preferred_username":"coach@hengelo.test","name":"Demo Coach","groups":["demo-coach"]}' \
+  --user-claims '{"sub":"demo-financien","preferred_username":"financien@hengelo.test","name":"Demo Financien","groups":["demo-financien"]}' \
+  --user-claims '{"sub":"demo-beheer","preferred_username":"beheer@hengelo.test","name":"Demo Beheer","groups":["demo-beheer"]}' \
+  --user-claims '{"sub":"demo-zonder-groep","preferred_username":"nieuw@hengelo.test","name":"Zonder Groep","groups":[]}'
+run-sso: $(VENV)/.dev-installed
+	APP_ENV=$${APP_ENV:-development} $(FLASK) db upgrade
+	APP_ENV=$${APP_ENV:-development} $(FLASK) demo load --if-empty
+	$(BIN)/python -m oidc_provider_mock --host 127.0.0.1 --port $(SSO_PORT) --require-nonce $(SSO_DEMO_PEOPLE) & \
+	trap "kill $$!" EXIT INT TERM; \
+	APP_ENV=$${APP_ENV:-development} OIDC_ISSUER=http://127.0.0.1:$(SSO_PORT) OIDC_CLIENT_ID=perspectiefjaar-demo \
+	OIDC_CLIENT_SECRET=demo OIDC_ROLE_GROUPS=coach=demo-coach,financien=demo-financien,beheer=demo-beheer \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## make test: the whole suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set; browser tests need Chromium)
 test: $(VENV)/.dev-installed node_modules/.package-lock.json
