@@ -222,3 +222,44 @@ def test_attention_reasons():
     assert followup.attention_reasons(P(), datetime(2026, 2, 20), 0, now) == []
     P.status = "afgerond"
     assert followup.attention_reasons(P(), None, 3, now) == []
+
+
+# --------------------------------------------------------------------------- intake (admit)
+
+
+def _details(coach, born: date, **kw) -> dict:
+    details = {
+        "first_name": "Noor",
+        "last_name": "Bakker",
+        "date_of_birth": born,
+        "highest_education": "vmbo",
+        "has_startkwalificatie": False,
+        "referral_source": "wijkteam",
+        "coach_id": coach.id,
+        "start_date": START,
+    }
+    return details | kw
+
+
+def test_admit_registers_with_the_planned_end_and_no_exception(app):
+    from models import AuditLog
+
+    coach = make_user("coach")
+    participant = workflow.admit(_details(coach, date(2000, 1, 1)), coach, START, "niet nodig")
+    db.session.commit()
+    assert participant.status == "aangemeld" and participant.end_date == workflow.planned_end(START)
+    assert participant.eligibility_exception is None
+    assert db.session.scalar(db.select(db.func.count(StatusChange.id))) == 1
+    assert db.session.scalar(db.select(AuditLog).where(AuditLog.action == "eligibility_exception")) is None
+
+
+def test_admit_outside_the_rules_keeps_and_logs_the_reason(app):
+    from models import AuditLog
+
+    coach = make_user("coach")
+    participant = workflow.admit(_details(coach, date(2005, 1, 1)), coach, START, "  Broer zit al in de pilot.  ")
+    db.session.commit()
+    assert participant.eligibility_exception == "Broer zit al in de pilot."
+    entry = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "eligibility_exception"))
+    assert entry.object_id == participant.id
+    assert entry.changes["reden"][1] == "Broer zit al in de pilot." and "RMC" in entry.changes["regels"][1]

@@ -31,7 +31,7 @@ from blueprints.youths.forms import (
 from core.access import allow
 from core.audit import record
 from core.forms import EmptyForm, form_status
-from core.htmx import redirect_after_post, render
+from core.htmx import is_partial_request, redirect_after_post, render
 from core.localtime import local_now, to_local, to_utc
 from models import (
     Action,
@@ -101,33 +101,20 @@ def new():
     if request.method == "GET":
         form.coach_id.data = str(current_user.id)
     if form.validate_on_submit():
-        participant = Participant(
-            first_name=form.first_name.data.strip(),
-            last_name=form.last_name.data.strip(),
-            date_of_birth=form.date_of_birth.data,
-            email=(form.email.data or "").strip() or None,
-            phone=(form.phone.data or "").strip() or None,
-            address=(form.address.data or "").strip() or None,
-            highest_education=form.highest_education.data,
-            has_startkwalificatie=bool(form.has_startkwalificatie.data),
-            referral_source=form.referral_source.data,
-            coach_id=int(form.coach_id.data),
-            start_date=form.start_date.data,
-            end_date=workflow.planned_end(form.start_date.data),
-        )
-        workflow.register(participant, current_user, date.today())
-        result = form.eligibility
-        if not result.eligible:
-            participant.eligibility_exception = form.exception_reason.data.strip()
-            record(
-                db.session,
-                "eligibility_exception",
-                participant,
-                changes={
-                    "reden": (None, participant.eligibility_exception),
-                    "regels": (None, " ".join(result.reasons)),
-                },
-            )
+        details = {
+            "first_name": form.first_name.data.strip(),
+            "last_name": form.last_name.data.strip(),
+            "date_of_birth": form.date_of_birth.data,
+            "email": (form.email.data or "").strip() or None,
+            "phone": (form.phone.data or "").strip() or None,
+            "address": (form.address.data or "").strip() or None,
+            "highest_education": form.highest_education.data,
+            "has_startkwalificatie": bool(form.has_startkwalificatie.data),
+            "referral_source": form.referral_source.data,
+            "coach_id": int(form.coach_id.data),
+            "start_date": form.start_date.data,
+        }
+        participant = workflow.admit(details, current_user, date.today(), form.exception_reason.data)
         db.session.commit()
         flash(f"{participant.full_name} is aangemeld.", "success")
         return redirect_after_post(url_for("youths.show", participant_id=participant.id))
@@ -394,7 +381,7 @@ def goal_status(goal_id: int):
     if form.validate_on_submit():
         goal.status = form.status.data
         db.session.commit()
-        if not request.headers.get("HX-Request"):
+        if not is_partial_request():
             flash("De status van het doel is opgeslagen.", "success")
             return redirect_after_post(url_for("youths.show", participant_id=goal.participant_id) + f"#doel-{goal.id}")
         return render_goal(load_goal(goal_id))
@@ -420,7 +407,7 @@ def new_action(goal_id: int):
             )
         )
         db.session.commit()
-        if not request.headers.get("HX-Request"):
+        if not is_partial_request():
             flash("De actie is toegevoegd.", "success")
             return redirect_after_post(url_for("youths.show", participant_id=goal.participant_id) + f"#doel-{goal.id}")
         return render_goal(load_goal(goal_id), added_action=form.description.data.strip())
@@ -436,7 +423,7 @@ def toggle_action(action_id: int):
         action.done = not action.done
         action.done_on = date.today() if action.done else None
         db.session.commit()
-    if not request.headers.get("HX-Request"):
+    if not is_partial_request():
         return redirect_after_post(
             url_for("youths.show", participant_id=action.goal.participant_id) + f"#doel-{action.goal_id}"
         )

@@ -7,6 +7,7 @@ Every move is a dated, attributed StatusChange. The contracts feature calls `act
 import calendar
 from datetime import date
 
+from blueprints.youths import eligibility
 from core.audit import record
 from models import OUTCOME_LABELS, Participant, ParticipantStatus, StatusChange, User, db
 
@@ -112,6 +113,25 @@ def register(participant: Participant, actor: User | None, on: date) -> StatusCh
     change = StatusChange(participant_id=participant.id, to_status=S.AANGEMELD.value, changed_on=on, changed_by=actor)
     db.session.add(change)
     return change
+
+
+def admit(details: dict, actor: User, on: date, exception_reason: str | None = None) -> Participant:
+    """A new file from the intake: the participant (`details` are its columns), registered, with the
+    planned end a year after the start. Outside the eligibility rules the coach's reason is kept as
+    an exception and logged with the rules it sets aside. The caller commits.
+    """
+    participant = Participant(**details, end_date=planned_end(details["start_date"]))
+    register(participant, actor, on)
+    result = eligibility.check(participant.date_of_birth, participant.has_startkwalificatie, participant.start_date)
+    if not result.eligible:
+        participant.eligibility_exception = (exception_reason or "").strip()
+        record(
+            db.session,
+            "eligibility_exception",
+            participant,
+            changes={"reden": (None, participant.eligibility_exception), "regels": (None, " ".join(result.reasons))},
+        )
+    return participant
 
 
 def extend(participant: Participant, new_end: date, reason: str, actor: User | None) -> None:
