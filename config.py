@@ -111,6 +111,9 @@ DEFAULTS = {
     "WTF_I18N_ENABLED": False,  # the token lives as long as the session, which itself expires
     "HTMX_URL": HTMX_URL,
     "HTMX_SRI": HTMX_SRI,
+    # Who imports a referral list: "thread" (a background thread of the app server that took the
+    # upload), "inline" (inside the request; tests) or "none" (only `flask referrals resume`).
+    "REFERRAL_IMPORT_WORKER": "thread",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
     # Redis gone: Flask-Limiter logs a warning and counts in this process's memory until Redis

@@ -228,6 +228,8 @@ class Participant(db.Model):
         Index("ix_participant_status", "status"),
         Index("ix_participant_coach_id", "coach_id"),
         Index("ix_participant_last_name", "last_name"),
+        # The same-person rule (youths/same_person.py) looks people up by date of birth.
+        Index("ix_participant_date_of_birth", "date_of_birth"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -272,6 +274,90 @@ class Participant(db.Model):
     @property
     def status_label(self) -> str:
         return PARTICIPANT_STATUS_LABELS.get(ParticipantStatus(self.status), self.status)
+
+
+class ReferralImportStatus(StrEnum):
+    MAPPING = "koppelen"  # uploaded; the columns still have to be mapped to fields
+    DRY_RUN = "proef"  # every row has a verdict; nothing is imported yet
+    RUNNING = "bezig"  # a worker imports the rows in committed batches
+    DONE = "klaar"
+
+
+class ReferralMapping(db.Model):
+    """Which column of a referral list holds which field, remembered per referral source."""
+
+    __tablename__ = "referral_mapping"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(30), unique=True)  # a REFERRAL_LABELS key
+    columns: Mapped[dict] = mapped_column(JSON)  # field name -> column header
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class ReferralImport(db.Model):
+    """One uploaded referral list (RMC, Werkplein, ...) and the job that imports it (referrals feature).
+
+    The rows live in referral_import_row. A worker holds the job by a lease (`claimed_until`): when it
+    dies, any app server or `flask referrals resume` takes over after the lease has run out.
+    """
+
+    __tablename__ = "referral_import"
+    __audit__ = False  # counters change every batch; the import is audited as one semantic event
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    headers: Mapped[list] = mapped_column(JSON)
+    mapping: Mapped[dict | None] = mapped_column(JSON)  # frozen at the dry run
+    start_date: Mapped[date] = mapped_column(Date)  # planned start when the row has none
+    referral_date: Mapped[date] = mapped_column(Date)  # referral date when the row has none
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: spread evenly
+    coach_ids: Mapped[list | None] = mapped_column(JSON)  # the coaches to spread over, fixed at the start
+    status: Mapped[str] = mapped_column(String(20), default=ReferralImportStatus.MAPPING.value)
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    created_rows: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def source_label(self) -> str:
+        return REFERRAL_LABELS.get(self.source, self.source)
+
+
+class ReferralImportRow(db.Model):
+    """One row of an uploaded list: its cells, the dry run's verdict and the import's result.
+
+    `imported_hash` is set only on the row that created a participant; its unique constraint makes
+    importing the same row twice (same file again, or two workers racing) impossible.
+    """
+
+    __tablename__ = "referral_import_row"
+    __audit__ = False  # the upload is staging data; created participants are audited themselves
+    __table_args__ = (
+        Index("ix_referral_import_row_import_number", "import_id", "row_number", unique=True),
+        Index("ix_referral_import_row_import_result", "import_id", "result", "row_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("referral_import.id", ondelete="CASCADE"))
+    row_number: Mapped[int] = mapped_column(Integer)  # line in the file, the header being line 1
+    cells: Mapped[list] = mapped_column(JSON)
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+    planned: Mapped[str | None] = mapped_column(String(20))  # verdict of the dry run
+    result: Mapped[str | None] = mapped_column(String(20))  # None until the import handled the row
+    message: Mapped[str | None] = mapped_column(Text)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    imported_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class Goal(db.Model):

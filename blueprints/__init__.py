@@ -15,6 +15,7 @@ FEATURES = [
     "verify",
     "reports",
     "privacy",
+    "referrals",
 ]
 
 

@@ -6,6 +6,8 @@ to log. Semantic events (sign-in, approve, sign, view of a case file) use `recor
 
 import enum
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -35,8 +37,24 @@ def _plain(value):
     return str(value)
 
 
+# Work done outside a request on someone's behalf (a background import): who it is done for.
+_background_actor: ContextVar[tuple[int, str] | None] = ContextVar("audit_background_actor", default=None)
+
+
+@contextmanager
+def acting_for(user_id: int | None, label: str):
+    """Attribute the audit rows written inside the block (outside a request) to this user."""
+    token = _background_actor.set((user_id, label))
+    try:
+        yield
+    finally:
+        _background_actor.reset(token)
+
+
 def _actor():
     """(id, label) of who acts: the signed-in user, a named actor set in `g`, or the system."""
+    if not has_request_context() and _background_actor.get() is not None:
+        return _background_actor.get()
     if has_request_context():
         label = g.get("audit_actor_label")
         from flask_login import current_user

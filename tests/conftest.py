@@ -44,6 +44,7 @@ def make_test_config(database_url: str, **overrides) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "DEMO_PASSWORD": "perspectiefjaar-demo",
         "SERVER_NAME": None,
+        "REFERRAL_IMPORT_WORKER": "inline",  # deterministic; tests of the thread set "thread"
     }
     config.update(overrides)
     return config

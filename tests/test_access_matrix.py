@@ -20,7 +20,7 @@ from flask import url_for
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed
 
-from models import ContractSigningLink, OutboxMessage, db
+from models import ContractSigningLink, OutboxMessage, ReferralImport, ReferralImportRow, db
 from tests.conftest import make_org, make_user
 from tests.factories_budget import make_request, make_year
 from tests.factories_contracts import make_sent, make_world
@@ -135,6 +135,14 @@ MATRIX = {
     "privacy.index": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "reports.export_csv": row(get=(302, 200, 200, 403, 403, 200), post=None),
     "reports.export_xlsx": row(get=(302, 200, 200, 403, 403, 200), post=None),
+    "referrals.discard": row(get=None, post=(302, 303, 403, 403, 403, 303)),
+    "referrals.index": row(get=(302, 200, 403, 403, 403, 200), post=None),
+    "referrals.mapping": row(get=(302, 303, 403, 403, 403, 303), post=(302, 303, 403, 403, 403, 303)),
+    "referrals.result_file": row(get=(302, 200, 403, 403, 403, 200), post=None),
+    "referrals.resume": row(get=None, post=(302, 303, 403, 403, 403, 303)),
+    "referrals.show": row(get=(302, 200, 403, 403, 403, 200), post=None),
+    "referrals.start": row(get=None, post=(302, 303, 403, 403, 403, 303)),
+    "referrals.upload": row(get=None, post=(302, 422, 403, 403, 403, 422)),
     "reports.index": row(get=(302, 200, 200, 403, 403, 200), post=None),
     "sign.check": row(get=None, post=(422, 422, 422, 422, 422, 422)),
     "sign.contract": row(get=(303, 303, 303, 303, 303, 303), post=None),
@@ -198,6 +206,22 @@ def build_world() -> dict:
     contract, version, token = make_sent(base)
     link = db.session.scalars(select(ContractSigningLink).where(ContractSigningLink.version_id == version.id)).one()
     db.session.add(OutboxMessage(to_address="sanne@example.test", subject="Uw contract", body="Tekenen"))
+    # A finished referral import: its mapping, start and discard refuse politely (303), so the order
+    # in which subjects are tried cannot change what the next one sees.
+    referral_import = ReferralImport(
+        source="rmc",
+        filename="rmc.csv",
+        file_sha256="0" * 64,
+        headers=["Voornaam"],
+        start_date=date(2026, 9, 1),
+        referral_date=date(2026, 8, 1),
+        status="klaar",
+        total_rows=1,
+        processed_rows=1,
+    )
+    db.session.add(referral_import)
+    db.session.flush()
+    db.session.add(ReferralImportRow(import_id=referral_import.id, row_number=2, cells=["Sanne"], result="fout"))
     db.session.commit()
     return {
         "users": users,
@@ -215,6 +239,7 @@ def build_world() -> dict:
         "version": version,
         "token": token,
         "link": link,
+        "referral_import": referral_import,
         "year": 2026,
     }
 
@@ -237,6 +262,7 @@ ARGUMENTS = {
     "user_id": lambda w: w["users"]["pa"].id,
     "code": lambda w: "ABCD-EFGH-JKMN",  # a well-formed verification code nobody was given
     "filename": lambda w: "app.css",
+    "import_id": lambda w: w["referral_import"].id,
 }
 # Arguments that name a database row: an unknown value must give 404.
 ID_ARGUMENTS = set(ARGUMENTS) - {"filename"}
