@@ -294,15 +294,17 @@ def test_a_background_thread_imports_while_the_browser_only_watches(app, client,
 
 def test_the_result_file_has_one_row_per_input_row_and_never_a_formula(client, coach):
     formula = '=HYPERLINK("http://x.test","klik")'
-    job = dry_run_file(client, csv_bytes([person(), person(first=formula), person(first="Ali", email="@SUM(1)")]))
+    rows = [person(), person(first=formula), person(first="Ali", email="@SUM(1)"), person(first="Nul", last="Jo\x00ng")]
+    job = dry_run_file(client, csv_bytes(rows))
     client.post(f"/aanmeldlijsten/{job.id}/importeren")
     response = client.get(f"/aanmeldlijsten/{job.id}/resultaat.xlsx")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = list(sheet.values)
     assert values[0][0] == "Regel" and values[0][-3] == "Resultaat"
-    assert [v[0] for v in values[1:]] == [2, 3, 4]
-    assert [v[-3] for v in values[1:]] == ["Aangemaakt", "Fout in de regel", "Fout in de regel"]
+    assert [v[0] for v in values[1:]] == [2, 3, 4, 5]
+    assert [v[-3] for v in values[1:]] == ["Aangemaakt", "Fout in de regel", "Fout in de regel", "Fout in de regel"]
+    assert "NUL-teken" in values[4][-2]
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f" and not str(cell.value or "").startswith(("=", "@"))

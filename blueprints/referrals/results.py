@@ -1,23 +1,33 @@
 """The result file of an import: one row per input row with its verdict or result, as XLSX.
 
-Every text cell goes through the exports' formula guard, so a cell like `=HYPERLINK(...)` from the
-uploaded list is shown as text and never run by a spreadsheet.
+Written by the one spreadsheet writer (core/spreadsheet.py), whose formula guard makes a cell like
+`=HYPERLINK(...)` from the uploaded list plain text that a spreadsheet never runs.
 """
 
-from blueprints.budget.exports import to_xlsx
 from blueprints.referrals.rules import VERDICT_LABELS
+from core.spreadsheet import INT, TEXT, Column, Sheet, xlsx_download
 from models import ReferralImport, ReferralImportStatus
 
 
 def result_rows(job: ReferralImport, rows):
     dry_run = job.status == ReferralImportStatus.DRY_RUN
     for row in rows:
-        kind = row.planned if dry_run else (row.result or row.planned)
-        status = VERDICT_LABELS.get(kind, "Nog niet verwerkt") if (dry_run or row.result) else "Nog niet verwerkt"
-        yield [row.row_number, *row.cells, status, row.message or "", row.participant_id]
+        kind = row.planned if dry_run else row.result
+        status = VERDICT_LABELS.get(kind, "Nog niet verwerkt")
+        yield [row.row_number, *row.cells, status, (row.message or "") if kind else "", row.participant_id]
 
 
-def result_workbook(job: ReferralImport, rows) -> bytes:
+def result_sheet(job: ReferralImport, rows) -> Sheet:
     title = "Proefimport" if job.status == ReferralImportStatus.DRY_RUN else "Resultaat"
-    header = ["Regel", *job.headers, "Resultaat", "Toelichting", "Deelnemer (nummer)"]
-    return to_xlsx([(title, header, result_rows(job, rows))])
+    columns = [
+        Column("Regel", INT),
+        *(Column(h, TEXT) for h in job.headers),  # cells stay text: '0612345678' keeps its zero
+        Column("Resultaat", TEXT),
+        Column("Toelichting", TEXT),
+        Column("Deelnemer (nummer)", INT),
+    ]
+    return Sheet(title, columns, result_rows(job, rows))
+
+
+def result_download(job: ReferralImport, rows, filename: str):
+    return xlsx_download([result_sheet(job, rows)], filename)

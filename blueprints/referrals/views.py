@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from blueprints.referrals import jobs, rules
 from blueprints.referrals.forms import SPREAD, UploadForm, mapping_form
 from blueprints.referrals.parsing import MAX_BYTES, FileProblem, read_table
-from blueprints.referrals.results import result_workbook
+from blueprints.referrals.results import result_download
 from blueprints.youths import queries as youth_queries
 from core.access import allow
 from core.forms import EmptyForm
@@ -26,7 +26,6 @@ from . import bp
 S = ReferralImportStatus
 ROLES = ("coach", "beheer")
 PER_PAGE = 100
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def get_job(import_id: int) -> ReferralImport:
@@ -237,7 +236,4 @@ def result_file(import_id: int):
         select(ReferralImportRow).where(ReferralImportRow.import_id == job.id).order_by(ReferralImportRow.row_number)
     )
     name = f"aanmeldlijst-{job.id}-{'proef' if job.status == S.DRY_RUN else 'resultaat'}.xlsx"
-    response = make_response(result_workbook(job, rows))
-    response.mimetype = XLSX_MIMETYPE
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return result_download(job, rows, name)

@@ -5,7 +5,7 @@ verdict and the import's result; imported_hash is unique, so a row never creates
 participant gets an index on date_of_birth for the same-person rule.
 
 Revision ID: d9af7945145c
-Revises: e5a9c3b7d210
+Revises: b9a31774573b
 Create Date: 2026-12-01 22:18:49.612616
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd9af7945145c'
-down_revision = 'e5a9c3b7d210'
+down_revision = 'b9a31774573b'
 branch_labels = None
 depends_on = None
 
