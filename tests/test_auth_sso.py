@@ -248,6 +248,17 @@ def test_replayed_callback_is_refused(client, provider):
     assert "verlopen of niet meer geldig" in login_page_text(client)
 
 
+def test_abandoned_attempts_do_not_grow_the_session(client, provider):
+    sub = person(provider)
+    for _ in range(20):
+        start = client.post("/inloggen/gemeente")
+    with client.session_transaction() as session:
+        assert len([key for key in session if key.startswith("_state_")]) == 1
+    callback = sign_in_at_provider(start.headers["Location"], sub)
+    assert client.get(local_path(callback)).status_code == 303
+    assert signed_in(client)
+
+
 def test_cancel_at_the_provider_is_refused(client, provider):
     start = client.post("/inloggen/gemeente")
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]

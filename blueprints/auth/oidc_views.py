@@ -58,6 +58,10 @@ def sso_start():
         flash(STATE_EXPIRED, "warning")
         return redirect(url_for("auth.login"), code=303)
     next_url = safe_next(request.form.get("next"))
+    # Authlib keeps each attempt's state in the session cookie: keep only the newest, or a few abandoned
+    # attempts grow the cookie past what a browser stores and every sign-in fails.
+    for key in [key for key in session if key.startswith(f"_state_{oidc.CLIENT_NAME}_")]:
+        session.pop(key)
     try:
         response = client.authorize_redirect(url_for("auth.sso_callback", _external=True))
     except (requests.RequestException, ValueError, RuntimeError):
