@@ -122,8 +122,6 @@ DEFAULTS = {
     # Fail fast on an unreachable Redis: a request must not wait long for a counter.
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     "TRUSTED_PROXIES": 0,
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCKOUT": timedelta(minutes=15),
     "RETENTION_YEARS": 7,
     "PAGE_SIZE": 25,
     "OIDC_ISSUER": None,

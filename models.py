@@ -129,8 +129,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Bumped on sign-out, disable and password change: every cookie carrying the old number dies.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The last TOTP time step accepted: a code is never accepted twice (auth feature).
@@ -198,6 +196,28 @@ class RecoveryCode(db.Model):
     secret_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-in tries of one (account, address) pair, or of one account from everywhere.
+
+    The key is a SHA-256 of the submitted e-mail address and the address (or "*"), so neither is
+    stored in plain text and unknown accounts are throttled exactly like real ones. `version`
+    makes concurrent claims on one row an optimistic compare-and-set (auth/throttle.py).
+    """
+
+    __tablename__ = "sign_in_throttle"
+    __audit__ = False  # bookkeeping: each failure itself is audited as a login_failed event
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Until when this address counts as the account's own (a sign-in succeeded from it).
+    trusted_until: Mapped[datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 # --------------------------------------------------------------------------- case files

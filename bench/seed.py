@@ -306,7 +306,7 @@ def _build_world(scale: int, ids: Ids, rows: Rows, today: date, now: datetime) -
 def _user_row(user_id: int, email: str, name: str, role: str, pw: str, org_id: int | None = None) -> dict:
     return {
         "id": user_id, "email": email, "name": name, "role": role, "active": True, "organisation_id": org_id,
-        "password_hash": pw, "session_version": 1, "failed_logins": 0, "locked_until": None, "totp_secret": None,
+        "password_hash": pw, "session_version": 1, "totp_secret": None,
         "totp_enabled_at": None, "totp_last_step": None, "last_login_at": None, "created_at": datetime(2024, 1, 1),
     }  # fmt: skip
 

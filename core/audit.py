@@ -19,7 +19,7 @@ from models import AuditLog
 
 SECRET_FIELD = re.compile(r"password|token|secret|recovery", re.IGNORECASE)
 # Bookkeeping of the sign-in machinery: logged as sign-in events, not as field changes.
-QUIET_FIELDS = {"last_login_at", "failed_logins", "locked_until", "session_version", "totp_last_step"}
+QUIET_FIELDS = {"last_login_at", "session_version", "totp_last_step"}
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 

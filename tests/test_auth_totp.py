@@ -7,6 +7,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from blueprints.auth import throttle
 from blueprints.auth import totp as totp_rules
 from blueprints.auth.signin import PENDING_KEY
 from models import AuditLog, RecoveryCode, User, db
@@ -184,26 +185,26 @@ def test_recovery_codes_are_stored_salted_and_hashed(app):
     assert all(re.fullmatch(r"[0-9a-f]{64}", s.secret_hash) for s in stored)
 
 
-def test_wrong_codes_count_towards_the_lockout(client, app):
+def test_wrong_codes_count_towards_the_throttle_of_this_address(client):
     user = make_enrolled_user("partner")
     password_step(client, user)
     wrong = wrong_code(user.totp_secret)
-    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+    for _ in range(throttle.PAIR_FREE - 1):  # the password was the first try of this address
         assert client.post(SECOND_STEP, data={"code": wrong}).status_code == 422
-    response = client.post(SECOND_STEP, data={"code": wrong})
-    assert response.headers["Location"] == "/inloggen"
-    assert PENDING_KEY not in session_keys(client)
-    # locked: the right password and code no longer help until the window passes
-    assert sign_in(client, user).status_code == 422
+    # paused: even the right code is not looked at from this address for a while
+    response = client.post(SECOND_STEP, data={"code": totp_code(user.totp_secret)})
+    assert response.status_code == 429 and "Wacht" in response.text
+    assert PENDING_KEY in session_keys(client)
 
 
-def test_a_correct_password_does_not_reset_code_failures(client, app):
+def test_a_correct_password_does_not_reset_code_failures(client):
     user = make_enrolled_user("partner")
     wrong = wrong_code(user.totp_secret)
-    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+    for _ in range(throttle.PAIR_FREE):
         password_step(client, user)
         client.post(SECOND_STEP, data={"code": wrong})
-    assert db.session.get(User, user.id).failed_logins == app.config["LOGIN_MAX_FAILURES"] - 1
+    # 5 passwords + 5 codes were tries on this address: the right password now waits too
+    assert password_step(client, user).status_code == 429
 
 
 # --------------------------------------------------------------------------- enrolment

@@ -18,8 +18,6 @@ def disable_user(user: User) -> None:
 
 def enable_user(user: User) -> None:
     user.active = True
-    user.failed_logins = 0
-    user.locked_until = None
     record(db.session, "user_enabled", user)
 
 

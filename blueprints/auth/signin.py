@@ -1,5 +1,5 @@
-"""The rules of signing in: check a password, count failures, lock an account for a while,
-hold a half-finished sign-in until the second factor, and start or end sessions.
+"""The rules of signing in: check a password, hold a half-finished sign-in until the second
+factor, and start or end sessions. Throttling wrong tries is auth/throttle.py's job.
 
 Plain functions without HTTP, so the rules are tested directly.
 """
@@ -7,14 +7,14 @@ Plain functions without HTTP, so the rules are tested directly.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, session
+from flask import session
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 
 from blueprints.auth.passwords import HASHER, hash_password, verify_password
 from models import User, db, utcnow
 
-GENERIC_FAILURE = "Het e-mailadres of wachtwoord klopt niet, of het account is (tijdelijk) geblokkeerd."
+GENERIC_FAILURE = "Het e-mailadres of wachtwoord klopt niet, of het account staat uit."
 
 # Session key of a sign-in that passed the password but not yet the second factor. Flask-Login
 # ignores it: only `_user_id` makes a session signed in.
@@ -25,7 +25,7 @@ PENDING_LIFETIME = timedelta(minutes=10)
 @dataclass
 class SignInResult:
     user: User | None
-    reason: str  # ok, unknown, wrong_password, locked, disabled
+    reason: str  # ok, unknown, wrong_password, disabled
 
 
 def find_user(email: str) -> User | None:
@@ -33,33 +33,13 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email))
 
 
-def is_locked(user: User) -> bool:
-    return bool(user.locked_until and user.locked_until > utcnow())
-
-
-def register_failure(user: User) -> None:
-    """Count a wrong password or code; too many in a row lock the account for a while."""
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = utcnow() + current_app.config["LOGIN_LOCKOUT"]
-        user.failed_logins = 0
-
-
 def check_password(email: str, password: str) -> SignInResult:
-    """Verify credentials and update the failure counter; the caller commits.
-
-    A correct password does not reset the counter: that happens only when the sign-in is
-    complete (after the second factor), so alternating password and code guesses gains nothing.
-    """
+    """Verify credentials; the caller has claimed the try (throttle.claim) and commits."""
     user = find_user(email)
     if user is None:
         verify_password(None, password)  # same cost as a real check
         return SignInResult(None, "unknown")
-    if is_locked(user):
-        verify_password(None, password)
-        return SignInResult(user, "locked")
     if not verify_password(user.password_hash, password):
-        register_failure(user)
         return SignInResult(user, "wrong_password")
     if not user.active:
         return SignInResult(user, "disabled")
@@ -81,8 +61,6 @@ def start_session(user: User, method: str | None = None) -> None:
     session.permanent = True
     session["auth_at"] = datetime.now(UTC).timestamp()
     session["auth_method"] = method
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = utcnow()
 
 
@@ -111,7 +89,7 @@ def pending_user() -> User | None:
         return None
     if not 0 <= age <= PENDING_LIFETIME.total_seconds():
         return None
-    if user is None or not user.active or user.session_version != version or is_locked(user):
+    if user is None or not user.active or user.session_version != version:
         return None
     return user
 

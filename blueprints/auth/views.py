@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from blueprints.auth import bp, oidc
+from blueprints.auth import bp, oidc, throttle
 from blueprints.auth.forms import ChangePasswordForm, EnrolForm, LoginForm, SecondFactorForm
 from blueprints.auth.passwords import hash_password, password_problem, verify_password
 from blueprints.auth.signin import (
@@ -15,9 +15,8 @@ from blueprints.auth.signin import (
     check_password,
     clear_pending,
     end_all_sessions,
-    is_locked,
+    find_user,
     pending_user,
-    register_failure,
     sign_out,
     start_session,
 )
@@ -68,16 +67,11 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def account_key() -> str:
-    """Rate-limit key per submitted account, whatever IP address the attempts come from."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 def pending_key() -> str:
-    """Rate-limit key per half-finished sign-in (the account waiting for its second factor)."""
+    """Rate-limit key per half-finished sign-in and address: someone else's tries never block the user."""
     pending = session.get(PENDING_KEY)
     user_id = pending.get("user_id") if isinstance(pending, dict) else None
-    return f"second-factor:{user_id}"
+    return f"second-factor:{user_id}:{request.remote_addr}"
 
 
 def _record_failure(user: User | None, reason: str, email: str | None = None) -> None:
@@ -94,16 +88,28 @@ def _record_failure(user: User | None, reason: str, email: str | None = None) ->
     )
 
 
+def _refused(user: User | None, email: str | None = None) -> None:
+    """Audit a try refused by the throttle (without checking the password or code)."""
+    _record_failure(user, "throttled", email)
+    db.session.commit()
+
+
+# Per address only (Flask-Limiter); per account the database throttle (auth/throttle.py) counts
+# per (account, address) pair, so nobody can lock another person's account.
 @bp.route("/inloggen", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit("30 per minute; 200 per hour", methods=["POST"])
-@limiter.limit("10 per 15 minutes", key_func=account_key, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     next_url = safe_next(request.values.get("next"))
     if form.validate_on_submit():
+        verdict = throttle.claim(form.email.data, request.remote_addr)
+        if not verdict.allowed:
+            _refused(find_user(form.email.data), form.email.data)
+            form.password.errors.append(verdict.message)
+            return render_template("auth/login.html", form=form, next_url=next_url), 429
         result = check_password(form.email.data, form.password.data)
         if result.reason == "ok" and needs_second_factor(result.user):
             prepare_enrolment(result.user)
@@ -113,6 +119,7 @@ def login():
             return redirect(url_for("auth.second_step", next=next_url), code=303)
         if result.reason == "ok":
             start_session(result.user)
+            throttle.succeeded(form.email.data, request.remote_addr)
             record(db.session, "login", result.user, actor=result.user)
             db.session.commit()
             return redirect(next_url or url_for("home.index"), code=303)
@@ -141,17 +148,24 @@ def second_step():
         return _enrol(user, next_url)
     form = SecondFactorForm()
     if form.validate_on_submit():
+        # Code tries count for the same (account, address) pair as passwords: the counter is
+        # reset only by a complete sign-in, so alternating password and code guesses gains nothing.
+        verdict = throttle.claim(user.email, request.remote_addr)
+        if not verdict.allowed:
+            _refused(user)
+            form.code.errors.append(verdict.message)
+            return render_template("auth/second_step.html", form=form, next_url=next_url), 429
         code = form.code.data.strip()
         factor = "totp" if verify_totp(user, code) else "herstelcode" if use_recovery_code(user, code) else None
         if factor:
             start_session(user)
+            throttle.succeeded(user.email, request.remote_addr)
             record(db.session, "login", user, actor=user, changes={"factor": (None, factor)})
             db.session.commit()
             if factor == "herstelcode":
                 flash(f"U heeft een herstelcode gebruikt. U heeft er nog {recovery_codes_left(user)}.", "info")
             return redirect(next_url or url_for("home.index"), code=303)
-        if _second_factor_failed(user):
-            return redirect(url_for("auth.login"), code=303)
+        _code_failed(user)
         form.code.errors.append(WRONG_CODE)
     status = form_status(form)
     return render_template("auth/second_step.html", form=form, next_url=next_url), status
@@ -161,15 +175,23 @@ def _enrol(user: User, next_url: str | None):
     """First sign-in of a partner or beheer account: set up the authenticator app."""
     form = EnrolForm()
     if form.validate_on_submit():
+        verdict = throttle.claim(user.email, request.remote_addr)
+        if not verdict.allowed:
+            _refused(user)
+            form.code.errors.append(verdict.message)
+            page = render_template(
+                "auth/enrol.html", form=form, qr=qr_svg(user), secret=grouped_secret(user), next_url=next_url
+            )
+            return page, 429
         if verify_totp(user, form.code.data):
             codes = complete_enrolment(user)
             start_session(user)
+            throttle.succeeded(user.email, request.remote_addr)
             record(db.session, "totp_enrolled", user, actor=user)
             record(db.session, "login", user, actor=user, changes={"factor": (None, "totp")})
             db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url or url_for("home.index"))
-        if _second_factor_failed(user):
-            return redirect(url_for("auth.login"), code=303)
+        _code_failed(user)
         form.code.errors.append("Deze code klopt niet. Controleer de tijd op uw telefoon en probeer de nieuwste code.")
     status = form_status(form)
     return (
@@ -178,16 +200,10 @@ def _enrol(user: User, next_url: str | None):
     )
 
 
-def _second_factor_failed(user: User) -> bool:
-    """Count a wrong code; True when the account is now locked and the sign-in starts over."""
-    register_failure(user)
+def _code_failed(user: User) -> None:
+    """A wrong code: audited; the try was already counted by the throttle."""
     _record_failure(user, "wrong_code")
     db.session.commit()
-    if is_locked(user):
-        clear_pending()
-        flash(GENERIC_FAILURE, "info")
-        return True
-    return False
 
 
 @bp.route("/uitloggen", methods=["POST"])
@@ -215,12 +231,20 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         new = form.new_password.data
+        verdict = throttle.claim(user.email, request.remote_addr)
+        if not verdict.allowed:
+            _refused(user)
+            form.current_password.errors.append(verdict.message)
+            # 422, not 429: htmx swaps 422 (base.html), so the message shows at the field.
+            return render("auth/change_password.html", "auth/partials/change_password_form.html", status=422, form=form)
         if not verify_password(user.password_hash, form.current_password.data):
-            register_failure(user)
             _record_failure(user, "wrong_current_password")
             db.session.commit()
             form.current_password.errors.append("Uw huidige wachtwoord klopt niet.")
-        elif problem := password_problem(new, user.email):
+            return render("auth/change_password.html", "auth/partials/change_password_form.html", status=422, form=form)
+        throttle.succeeded(user.email, request.remote_addr)  # the right current password: no failure
+        db.session.commit()
+        if problem := password_problem(new, user.email):
             form.new_password.errors.append(problem)
         elif verify_password(user.password_hash, new):
             form.new_password.errors.append("Kies een ander wachtwoord dan uw huidige.")
