@@ -6,7 +6,7 @@ address (and per account from everywhere, with a short pause instead of a lock);
 blueprints/auth/throttle.py. Existing counters are dropped: they were at most 15 minutes of lock.
 
 Revision ID: f3b9d1c7a504
-Revises: f2b8d4c6a013
+Revises: b9a31774573b
 Create Date: 2026-12-01 22:45:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "f3b9d1c7a504"
-down_revision = "f2b8d4c6a013"
+down_revision = "b9a31774573b"
 branch_labels = None
 depends_on = None
 
