@@ -6,7 +6,7 @@ address (and per account from everywhere, with a short pause instead of a lock);
 blueprints/auth/throttle.py. Existing counters are dropped: they were at most 15 minutes of lock.
 
 Revision ID: f3b9d1c7a504
-Revises: b9a31774573b
+Revises: d9af7945145c
 Create Date: 2026-12-01 22:45:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "f3b9d1c7a504"
-down_revision = "b9a31774573b"
+down_revision = "d9af7945145c"
 branch_labels = None
 depends_on = None
 
