@@ -138,6 +138,9 @@ class User(UserMixin, db.Model):
     # single sign-on finds the account by this, never by e-mail alone (auth feature, oidc.py).
     oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Shown to the coach's participants in Mijn Perspectiefjaar (blueprints/mijn).
+    phone: Mapped[str | None] = mapped_column(String(30))
+    reachable: Mapped[str | None] = mapped_column(String(200))  # "ma t/m do 9-17 uur"
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 
@@ -275,6 +278,10 @@ class Participant(db.Model):
     outcome_date: Mapped[date | None] = mapped_column(Date)
     outcome_note: Mapped[str | None] = mapped_column(Text)
     dropout_reason: Mapped[str | None] = mapped_column(Text)
+    # Mijn Perspectiefjaar: bumped on sign-out, so an old participant cookie dies (blueprints/mijn).
+    portal_session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Appointment reminders: "email", "sms", "beide" or "geen" (the participant chooses, or opts out).
+    reminder_channel: Mapped[str] = mapped_column(String(10), default="email")
 
     coach: Mapped[User | None] = relationship()
     goals: Mapped[list[Goal]] = relationship(back_populates="participant", order_by="Goal.id")
@@ -607,6 +614,7 @@ class Action(db.Model):
     due_date: Mapped[date | None] = mapped_column(Date)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     done_on: Mapped[date | None] = mapped_column(Date)
+    done_by: Mapped[str | None] = mapped_column(String(20))  # "deelnemer" when ticked in Mijn Perspectiefjaar
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     goal: Mapped[Goal] = relationship(back_populates="actions")
@@ -640,6 +648,17 @@ class Conversation(db.Model):
     next_action: Mapped[str | None] = mapped_column(String(500))
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the participant needs to come: shown in Mijn Perspectiefjaar and in the reminder.
+    location: Mapped[str | None] = mapped_column(String(200))  # "Stadhuis, kamer 2.14"
+    address: Mapped[str | None] = mapped_column(String(300))  # street, number, town (for the route link)
+    bring: Mapped[str | None] = mapped_column(String(500))  # what to bring
+    cancelled_by: Mapped[str | None] = mapped_column(String(20))  # "deelnemer" when cancelled in the portal
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # iCalendar SEQUENCE: bumped when time or place changes, so calendars update the same event.
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Reminders (blueprints/mijn/reminders.py): claimed atomically by one job run, then sent.
+    # The messages themselves are outbox rows with this conversation_id and kind "herinnering".
+    reminder_claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     coach: Mapped[User | None] = relationship()
 
@@ -650,6 +669,41 @@ class Conversation(db.Model):
     @property
     def attendance_label(self) -> str:
         return ATTENDANCE_LABELS.get(self.attendance, self.attendance)
+
+
+class PortalCode(db.Model):
+    """A one-time sign-in secret for Mijn Perspectiefjaar: a code by e-mail/SMS, or a QR token.
+
+    Only a hash is stored. A code lives 10 minutes, is used once and allows a few tries; every
+    try and the use are conditional UPDATEs, so parallel requests cannot exceed them.
+    """
+
+    __tablename__ = "portal_code"
+    __table_args__ = (Index("ix_portal_code_participant_created", "participant_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    method: Mapped[str] = mapped_column(String(10))  # email / sms / qr
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # the coach, for a QR
+
+
+class PortalMessage(db.Model):
+    """ "Stuur je coach een bericht": a short message from the participant, on the coach's start page."""
+
+    __tablename__ = "portal_message"
+    __table_args__ = (Index("ix_portal_message_participant_created", "participant_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    read_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
 # --------------------------------------------------------------------------- budget
@@ -1339,6 +1393,8 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(30), default="bericht")
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
+    # An appointment's reminder or calendar invitation (the coach sees per appointment what went out).
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversation.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.QUEUED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -7,13 +7,16 @@ Templates ask the same declaration through `may("endpoint")`, so a template neve
 
 from collections.abc import Callable
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from core.htmx import is_htmx_request
 
 PUBLIC = "publiek"  # no sign-in needed (sign-in page, health check, participant signing link)
 SIGNED_IN = "ingelogd"  # any signed-in user, whatever the role
+# The young adult signed in to Mijn Perspectiefjaar (blueprints/mijn): not a `User`, no Flask-Login.
+# `g.participant` is set before this check by the portal's own session loader.
+PARTICIPANT = "deelnemer"
 
 
 def allow(*roles: str, only: Callable[..., bool] | None = None) -> Callable:
@@ -41,6 +44,8 @@ def allowed_roles(endpoint: str) -> frozenset | None:
 
 def _role_allows(roles: frozenset) -> bool:
     if PUBLIC in roles:
+        return True
+    if PARTICIPANT in roles and g.get("participant") is not None:
         return True
     if not current_user.is_authenticated:
         return False
@@ -71,6 +76,14 @@ def enforce_access():
         abort(403)
     if _role_allows(roles):
         return None
+    if PARTICIPANT in roles and roles == {PARTICIPANT}:
+        # A participant page without a participant session: to the participant's sign-in, never staff's.
+        target = url_for("mijn.login", verlopen=1 if g.get("portal_expired") else None)
+        if is_htmx_request():
+            response = current_app.response_class(status=204)
+            response.headers["HX-Redirect"] = target
+            return response
+        return redirect(target)
     if not current_user.is_authenticated:
         target = url_for("auth.login", next=request.full_path.rstrip("?"))
         if is_htmx_request():

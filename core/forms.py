@@ -3,13 +3,22 @@
 import email_validator
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import Email, StopValidation
+from wtforms.validators import Email, StopValidation, ValidationError
 
 from core.money import MoneyError, format_money_input, parse_money
 
 # Every form speaks Dutch: WTForms ships Dutch messages for its built-in validators and choices
 # (used because config sets WTF_I18N_ENABLED=False, so Flask-WTF does not ask Flask-Babel).
 FlaskForm.Meta.locales = ("nl",)
+
+
+CONTROL_CHARACTERS = ({chr(c) for c in range(32)} - {"\n", "\t"}) | {"\x7f"}
+
+
+def no_control_characters(form, field):
+    """Validator: refuse NUL and other control characters (pasted garbage) with a Dutch message."""
+    if field.data and any(c in CONTROL_CHARACTERS for c in field.data):
+        raise ValidationError("Er staan tekens in die we niet kunnen opslaan. Typ de tekst opnieuw.")
 
 
 class EmptyForm(FlaskForm):

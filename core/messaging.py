@@ -101,7 +101,7 @@ def _fill(text: str | None, secrets: dict[str, str], keep: bool) -> tuple[str | 
     return stored, real
 
 
-def _queue(channel, to, subject, text, html, attachments, kind, participant_id, contract_id, secrets):
+def _queue(channel, to, subject, text, html, attachments, kind, participant_id, contract_id, secrets, conversation_id):
     secrets = dict(secrets or {})
     sending_now = can_send(channel)
     keep = bool(current_app.config.get("OUTBOX_KEEPS_SECRETS")) and not sending_now
@@ -116,6 +116,7 @@ def _queue(channel, to, subject, text, html, attachments, kind, participant_id, 
         kind=kind[:30],
         participant_id=participant_id,
         contract_id=contract_id,
+        conversation_id=conversation_id,
         status=OutboxStatus.QUEUED.value,
         attempts=0,
         attachments=[
@@ -140,9 +141,12 @@ def queue_email(
     participant_id: int | None = None,
     contract_id: int | None = None,
     secrets: dict[str, str] | None = None,
+    conversation_id: int | None = None,
 ) -> OutboxMessage:
     """Store an e-mail (plain text, optional HTML alternative, attachments); send at once with SMTP."""
-    return _queue("email", to, subject, text, html, attachments, kind, participant_id, contract_id, secrets)
+    return _queue(
+        "email", to, subject, text, html, attachments, kind, participant_id, contract_id, secrets, conversation_id
+    )
 
 
 def queue_sms(
@@ -151,9 +155,10 @@ def queue_sms(
     kind: str = "bericht",
     participant_id: int | None = None,
     secrets: dict[str, str] | None = None,
+    conversation_id: int | None = None,
 ) -> OutboxMessage:
     """Store an SMS; send at once when an SMS sender is configured."""
-    return _queue("sms", to, "SMS", text, None, (), kind, participant_id, None, secrets)
+    return _queue("sms", to, "SMS", text, None, (), kind, participant_id, None, secrets, conversation_id)
 
 
 # --------------------------------------------------------------------------- sending

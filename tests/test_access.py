@@ -18,6 +18,8 @@ PUBLIC_ENDPOINTS = {
     "verify.check",
     "verify.by_code",
 }
+# The participant's passwordless sign-in (Mijn Perspectiefjaar): a code by e-mail/SMS or a coach's QR code.
+PUBLIC_ENDPOINTS |= {"mijn.login", "mijn.ask_code", "mijn.code", "mijn.qr"}
 
 
 def undeclared_endpoints(app):

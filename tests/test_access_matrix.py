@@ -20,7 +20,8 @@ from flask import url_for
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed
 
-from models import ContractSigningLink, OutboxMessage, ReferralImport, ReferralImportRow, db
+from core.access import PARTICIPANT, PUBLIC
+from models import ContractSigningLink, OutboxMessage, PortalMessage, ReferralImport, ReferralImportRow, db
 from tests.conftest import make_org, make_user
 from tests.factories_budget import make_request, make_year
 from tests.factories_contracts import make_sent, make_world
@@ -115,6 +116,22 @@ MATRIX = {
     "home.financien": row(get=(302, 403, 200, 403, 403, 403), post=None),
     "home.index": row(get=(302, 302, 302, 302, 302, 302), post=None),
     "home.partner": row(get=(302, 403, 403, 200, 200, 403), post=None),
+    "mijn.appointment_ics": row(get=(302, 302, 302, 302, 302, 302), post=None),
+    "mijn.ask_code": row(get=None, post=(422, 422, 422, 422, 422, 422)),
+    "mijn.cancel": row(get=(302, 302, 302, 302, 302, 302), post=(302, 302, 302, 302, 302, 302)),
+    "mijn.coach_contact": row(get=(302, 200, 403, 403, 403, 403), post=(302, 303, 403, 403, 403, 403)),
+    "mijn.coach_qr": row(get=None, post=(302, 200, 403, 403, 403, 403)),
+    "mijn.code": row(get=(302, 302, 302, 302, 302, 302), post=(302, 302, 302, 302, 302, 302)),
+    "mijn.contract_pdf": row(get=(302, 302, 302, 302, 302, 302), post=None),
+    "mijn.home": row(get=(302, 302, 302, 302, 302, 302), post=None),
+    "mijn.inzage_pdf": row(get=(302, 302, 302, 302, 302, 302), post=None),
+    "mijn.login": row(get=(200, 200, 200, 200, 200, 200), post=None),
+    "mijn.logout": row(get=None, post=(302, 302, 302, 302, 302, 302)),
+    "mijn.message": row(get=None, post=(302, 302, 302, 302, 302, 302)),
+    "mijn.message_read": row(get=None, post=(302, 303, 403, 403, 403, 403)),
+    "mijn.qr": row(get=(404, 404, 404, 404, 404, 404), post=(404, 404, 404, 404, 404, 404)),
+    "mijn.reminder_channel": row(get=None, post=(302, 302, 302, 302, 302, 302)),
+    "mijn.tick": row(get=None, post=(302, 302, 302, 302, 302, 302)),
     "partners.commitment": row(get=(302, 200, 200, 200, 404, 200), post=None),
     "partners.commitment_card": row(get=(302, 200, 403, 200, 404, 200), post=None),
     "partners.commitment_edit": row(get=(302, 200, 403, 403, 403, 200), post=(302, 422, 403, 403, 403, 422)),
@@ -222,6 +239,8 @@ def build_world() -> dict:
     db.session.add(referral_import)
     db.session.flush()
     db.session.add(ReferralImportRow(import_id=referral_import.id, row_number=2, cells=["Sanne"], result="fout"))
+    portal_message = PortalMessage(participant_id=participant.id, body="Ik ben ziek")
+    db.session.add(portal_message)
     db.session.commit()
     return {
         "users": users,
@@ -240,6 +259,7 @@ def build_world() -> dict:
         "token": token,
         "link": link,
         "referral_import": referral_import,
+        "portal_message": portal_message,
         "year": 2026,
     }
 
@@ -256,6 +276,7 @@ ARGUMENTS = {
     "contract_id": lambda w: w["contract"].id,
     "version_id": lambda w: w["version"].id,
     "link_id": lambda w: w["link"].id,
+    "message_id": lambda w: w["portal_message"].id,
     "token": lambda w: w["token"],
     "year": lambda w: w["year"],
     "organisation_id": lambda w: w["org_a"].id,
@@ -414,11 +435,14 @@ def test_anonymous_htmx_requests_get_a_client_side_redirect_to_sign_in(app, clie
     world = build_world()
     for endpoint, rule in sorted(rules_by_endpoint(app).items()):
         method = "GET" if "GET" in rule.methods else "POST"
-        if expected(endpoint, method)["anon"] != 302:
+        roles = app.view_functions[endpoint].allowed_roles
+        if expected(endpoint, method)["anon"] != 302 or PUBLIC in roles:
             continue  # public endpoints
         response = client.open(build_url(app, endpoint, world), method=method, headers=htmx_headers)
         assert response.status_code == 204, endpoint
-        assert response.headers["HX-Redirect"].startswith("/inloggen?next="), endpoint
+        # Participant pages send to the participant's own sign-in (Mijn Perspectiefjaar), never staff's.
+        sign_in = "/mijn/inloggen" if roles == {PARTICIPANT} else "/inloggen?next="
+        assert response.headers["HX-Redirect"].startswith(sign_in), endpoint
 
 
 # --------------------------------------------------------------------------- object level

@@ -1,7 +1,7 @@
 """The migrations build the schema on a fresh database, agree with models.py and fill derived tables."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import flask_migrate
 import pytest
@@ -9,12 +9,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import column, create_engine, insert, select, text
+from sqlalchemy import table as core_table
 from sqlalchemy.engine import make_url
 
 from app import create_app
 from blueprints.youths.progress import progress_rows
-from models import Assessment, AssessmentProgress, Participant, ZrmScore, db, include_in_autogenerate
+from models import Assessment, AssessmentProgress, ZrmScore, db, include_in_autogenerate
 from tests.conftest import make_test_config
 
 
@@ -77,8 +78,12 @@ def test_progress_migrations_fill_the_table_from_existing_assessments(fresh_data
         # Core inserts: the ORM listener would write to the table this revision creates.
         person = {"last_name": "Jong", "date_of_birth": date(2000, 1, 1), "referral_source": "rmc"}
         person |= {"start_date": date(2025, 1, 1), "end_date": date(2026, 1, 1)}
-        db.session.execute(insert(Participant), [{"id": 1, "first_name": "Sanne"} | person])
-        db.session.execute(insert(Participant), [{"id": 2, "first_name": "Daan"} | person])
+        # The columns of that revision only: the model's later columns (with defaults) do not exist yet.
+        extra = {"status": "aangemeld", "has_startkwalificatie": False, "needs_followup": False}
+        extra |= {"created_at": datetime(2025, 1, 1)}
+        old_participant = core_table("participant", *(column(n) for n in ("id", "first_name", *person, *extra)))
+        db.session.execute(insert(old_participant), [{"id": 1, "first_name": "Sanne"} | person | extra])
+        db.session.execute(insert(old_participant), [{"id": 2, "first_name": "Daan"} | person | extra])
         assessments = [(10, 1, date(2025, 9, 1), 4), (11, 1, date(2025, 2, 1), 2), (12, 2, date(2025, 3, 1), 3)]
         db.session.execute(
             insert(Assessment),

@@ -9,6 +9,7 @@ from blueprints.admin.overview import beheer_overview
 from blueprints.budget.queries import finance_summary
 from blueprints.contracts.queries import coach_attention, partner_waiting
 from blueprints.home import bp
+from blueprints.mijn.home import coach_news
 from blueprints.partners.queries import overdue_for_coach, partner_portal
 from blueprints.youths.queries import coach_overview
 from core.access import SIGNED_IN, allow
@@ -37,6 +38,7 @@ def coach():
         overdue_commitments=overdue_for_coach(current_user, date.today()),
         caseload=coach_overview(current_user.id, date.today(), utcnow()),
         contract_attention=coach_attention(current_user),
+        portal_news=coach_news(current_user.id),
     )
 
 

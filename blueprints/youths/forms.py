@@ -10,7 +10,7 @@ from wtforms.widgets import Select, html_params
 
 from blueprints.youths import eligibility
 from blueprints.youths.workflow import COMPLETION_OUTCOMES
-from core.forms import email_address
+from core.forms import email_address, no_control_characters
 from core.localtime import local_now
 from models import (
     ATTENDANCE_LABELS,
@@ -325,6 +325,17 @@ class ConversationForm(FlaskForm):
     cancel_reason = StringField("Reden van afmelden", validators=[Optional(), Length(max=500)])
     summary = TextAreaField("Verslag (vertrouwelijk)", validators=[Optional(), Length(max=5000)])
     next_action = StringField("Volgende actie", validators=[Optional(), Length(max=500)])
+    # Practical information for the participant: shown in Mijn Perspectiefjaar and in the reminder.
+    location = StringField(
+        "Plaats", validators=[Optional(), Length(max=200, message="Hoogstens 200 tekens."), no_control_characters]
+    )
+    address = StringField(
+        "Adres", validators=[Optional(), Length(max=300, message="Hoogstens 300 tekens."), no_control_characters]
+    )
+    bring = StringField(
+        "Wat neemt de deelnemer mee?",
+        validators=[Optional(), Length(max=500, message="Hoogstens 500 tekens."), no_control_characters],
+    )
 
     def validate_held_at(self, field):
         if field.data and not (EARLIEST.year <= field.data.year <= 2040):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.budget.queries import maatwerk_for_participant
 from blueprints.contracts.queries import contracts_for_participant
+from blueprints.mijn.home import messages_for_file as portal_messages_for_file
 from blueprints.partners.queries import participant_commitments
 from blueprints.youths import bp, followup, queries, timeline, workflow, zrm
 from blueprints.youths.forms import (
@@ -149,6 +150,7 @@ def file_context(participant: Participant) -> dict:
         "participant_commitments": participant_commitments(participant.id),  # partners feature
         "maatwerk": maatwerk_for_participant(participant.id),  # budget feature
         "participant_contracts": contracts_for_participant(participant.id),  # contracts feature
+        "portal_messages": portal_messages_for_file(participant.id),  # Mijn Perspectiefjaar
     }
 
 
@@ -442,6 +444,9 @@ def save_conversation(conversation: Conversation, form: ConversationForm) -> Non
     )
     conversation.summary = (form.summary.data or "").strip() or None
     conversation.next_action = (form.next_action.data or "").strip() or None
+    conversation.location = (form.location.data or "").strip() or None
+    conversation.address = (form.address.data or "").strip() or None
+    conversation.bring = (form.bring.data or "").strip() or None
 
 
 @bp.route("/<int:participant_id>/gesprekken/nieuw", methods=["GET", "POST"])
