@@ -37,6 +37,14 @@ def fresh_database_url(database_url, tmp_path):
         admin.dispose()
 
 
+def insert_old_participants(rows: list[dict]) -> None:
+    """Insert participants into an older schema, naming only these columns: a Core insert of the model
+    would also name the model's later columns (they have defaults) and fail on the old table."""
+    required = {"status": "aangemeld", "has_startkwalificatie": False, "needs_followup": False}
+    rows = [required | {"created_at": datetime(2025, 1, 1)} | row for row in rows]
+    db.session.execute(insert(core_table("participant", *(column(name) for name in rows[0]))), rows)
+
+
 def test_upgrade_builds_a_schema_identical_to_the_models(fresh_database_url):
     app = create_app(make_test_config(fresh_database_url))
     with app.app_context():
@@ -78,12 +86,7 @@ def test_progress_migrations_fill_the_table_from_existing_assessments(fresh_data
         # Core inserts: the ORM listener would write to the table this revision creates.
         person = {"last_name": "Jong", "date_of_birth": date(2000, 1, 1), "referral_source": "rmc"}
         person |= {"start_date": date(2025, 1, 1), "end_date": date(2026, 1, 1)}
-        # The columns of that revision only: the model's later columns (with defaults) do not exist yet.
-        extra = {"status": "aangemeld", "has_startkwalificatie": False, "needs_followup": False}
-        extra |= {"created_at": datetime(2025, 1, 1)}
-        old_participant = core_table("participant", *(column(n) for n in ("id", "first_name", *person, *extra)))
-        db.session.execute(insert(old_participant), [{"id": 1, "first_name": "Sanne"} | person | extra])
-        db.session.execute(insert(old_participant), [{"id": 2, "first_name": "Daan"} | person | extra])
+        insert_old_participants([{"id": 1, "first_name": "Sanne"} | person, {"id": 2, "first_name": "Daan"} | person])
         assessments = [(10, 1, date(2025, 9, 1), 4), (11, 1, date(2025, 2, 1), 2), (12, 2, date(2025, 3, 1), 3)]
         db.session.execute(
             insert(Assessment),
@@ -142,7 +145,7 @@ def test_contract_proposal_migration_puts_the_signed_version_back_in_force(fresh
         flask_migrate.upgrade(revision=ScriptDirectory.from_config(config).get_revision(revision).down_revision)
         person = {"id": 1, "first_name": "Sanne", "last_name": "Jong", "date_of_birth": date(2000, 1, 1)}
         person |= {"referral_source": "rmc", "start_date": date(2025, 1, 1), "end_date": date(2026, 1, 1)}
-        db.session.execute(insert(Participant), [person])
+        insert_old_participants([person])
         db.session.execute(insert(Contract), [{"id": 1, "participant_id": 1, "status": "verzonden"}])
         at = datetime(2025, 1, 2, 9)
 

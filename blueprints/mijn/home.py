@@ -18,7 +18,6 @@ from models import (
     Action,
     Commitment,
     Contract,
-    ContractStatus,
     ContractVersion,
     Conversation,
     Goal,
@@ -29,17 +28,6 @@ from models import (
     db,
     utcnow,
 )
-
-try:  # the contracts feature's rule for "the version in force" (blueprints/contracts/rules.py)
-    from blueprints.contracts.rules import open_version, version_in_force
-except ImportError:  # until it lands: the latest fully signed version holds
-
-    def version_in_force(contract: Contract) -> ContractVersion | None:
-        return next((v for v in reversed(contract.versions) if v.status == ContractStatus.ACTIEF.value), None)
-
-    def open_version(contract: Contract) -> ContractVersion | None:
-        return next((v for v in reversed(contract.versions) if v.status == ContractStatus.VERZONDEN.value), None)
-
 
 # Appointments up to an hour ago still show (someone running late looks it up on the way).
 SHOW_PAST = timedelta(hours=1)
@@ -115,6 +103,9 @@ def upcoming(participant_id: int, now: datetime | None = None, limit: int = 5) -
 
 def contract_versions(participant_id: int) -> tuple[ContractVersion | None, ContractVersion | None]:
     """(the version in force, a version waiting for the participant's signature) of the latest contract."""
+    # The contracts feature's rules; imported here because the contracts package imports the case file.
+    from blueprints.contracts.rules import open_version, version_in_force
+
     contracts = db.session.scalars(
         select(Contract)
         .where(Contract.participant_id == participant_id)

@@ -8,7 +8,6 @@ import segno
 from flask import Response, abort, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from blueprints.contracts.pdf import build_pdf
 from blueprints.mijn import bp, home, ics, signin
 from blueprints.mijn.forms import (
     AskCodeForm,
@@ -21,7 +20,6 @@ from blueprints.mijn.forms import (
 )
 from blueprints.mijn.inzage_b1 import b1_pdf
 from blueprints.privacy.inzage import collect
-from blueprints.youths.queries import get_participant
 from core.access import PARTICIPANT, PUBLIC, allow
 from core.audit import record, set_anonymous_actor
 from core.forms import EmptyForm, form_status
@@ -256,6 +254,8 @@ def reminder_channel():
 @bp.route("/contract/<int:version_id>.pdf")
 @allow(PARTICIPANT)
 def contract_pdf(version_id: int):
+    from blueprints.contracts.pdf import build_pdf  # here: the contracts package imports the case file
+
     version = home.own_contract_version(me(), version_id)
     if version is None:
         abort(404)
@@ -283,6 +283,8 @@ def inzage_pdf():
 
 
 def _coach_participant(participant_id: int) -> Participant:
+    from blueprints.youths.queries import get_participant  # here: the case file imports this feature
+
     participant = get_participant(participant_id)
     if participant.coach_id not in (None, current_user.id):
         abort(404)
