@@ -6,7 +6,7 @@ iCalendar sequence and the reminder claim; outbox messages the conversation they
 participants a portal session version and their reminder channel; users a phone and when reachable.
 
 Revision ID: bd54b57ada48
-Revises: b9a31774573b
+Revises: f3b9d1c7a504
 Create Date: 2026-12-01 22:24:53.972878
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bd54b57ada48'
-down_revision = 'b9a31774573b'
+down_revision = 'f3b9d1c7a504'
 branch_labels = None
 depends_on = None
 
