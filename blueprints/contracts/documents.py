@@ -81,7 +81,7 @@ def state_of(version: ContractVersion) -> str:
 
 def _build(version: ContractVersion, audience: str, verification=None) -> bytes:
     # The partner variant is where the personal annex (issue 16 point 3) stays out of the PDF.
-    return build_pdf(version, verification=verification)
+    return build_pdf(version, verification=verification, for_partner=audience == PARTNER)
 
 
 def _store(version, audience, state, data, *, final=False, sealed=False, timestamped=False, code=None):

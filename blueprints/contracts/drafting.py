@@ -29,6 +29,15 @@ from models import (
 )
 
 MUNICIPALITY_NAME = "Gemeente Hengelo"
+
+# Goals in these leefgebieden are personal: they go into the personal annex that only the
+# participant and the municipality see and sign (health, addiction, justice, home relations).
+SENSITIVE_DOMAINS = frozenset(
+    {"geestelijke_gezondheid", "lichamelijke_gezondheid", "middelengebruik", "justitie", "huiselijke_relaties"}
+)
+ANNEX_KEY = "bijlage"
+SUMMARY_KEY = "samenvatting"
+ANNEX_HEADING = "PERSOONLIJKE BIJLAGE (alleen voor de deelnemer en de gemeente)"
 MAX_SECTION_LENGTH = 10_000
 
 # Built-in texts, used until beheer saves its own version of the template. {voornaam} is replaced.
@@ -156,7 +165,9 @@ def build_sections(participant: Participant, partners: list[Organisation], texts
             .order_by(Goal.id)
         )
     )
-    goal_lines = "\n".join(_goal_line(g) for g in goals) or "- De doelen worden samen met de life-coach gemaakt."
+    shared = [g for g in goals if not is_personal(g)]
+    personal = [g for g in goals if is_personal(g)]
+    goal_lines = "\n".join(_goal_line(g) for g in shared) or "- De doelen worden samen met de life-coach gemaakt."
     commitments = participant_commitments(participant.id, [p.id for p in partners])
     sections = [
         {"key": "doel", "title": "Waarom dit contract", "body": _fill(texts["preamble"], participant)},
@@ -177,13 +188,30 @@ def build_sections(participant: Participant, partners: list[Organisation], texts
         sections.append({"key": f"partner-{org.id}", "title": f"Wat {org.name} doet", "body": body})
     sections.append({"key": "niet-vrijblijvend", "title": "Niet vrijblijvend", "body": texts["consequences_text"]})
     sections.append({"key": "privacy", "title": "Privacy", "body": _fill(texts["privacy_text"], participant)})
-    sections.append({"key": "samenvatting", "title": "In het kort", "body": _fill(texts["summary_b1"], participant)})
+    if personal:
+        sections.append(
+            {
+                "key": ANNEX_KEY,
+                "title": "Persoonlijke doelen",
+                "body": "\n".join(_goal_line(g) for g in personal),
+            }
+        )
+    sections.append({"key": SUMMARY_KEY, "title": "In het kort", "body": _fill(texts["summary_b1"], participant)})
     return sections
 
 
+def is_personal(goal: Goal) -> bool:
+    """A goal for the personal annex: a sensitive leefgebied, or marked confidential by the coach."""
+    return goal.domain in SENSITIVE_DOMAINS or bool(goal.confidential)
+
+
 def body_sections(version: ContractVersion) -> list[dict]:
-    """Sections that belong to the contract text (the B1 summary is shown, not signed)."""
-    return [s for s in version.sections if s["key"] != "samenvatting"]
+    """Sections of the contract text everyone signs (the B1 summary is shown, not signed; the annex apart)."""
+    return [s for s in version.sections if s["key"] not in (SUMMARY_KEY, ANNEX_KEY)]
+
+
+def annex_section(version: ContractVersion) -> dict | None:
+    return next((s for s in version.sections if s["key"] == ANNEX_KEY), None)
 
 
 def summary_b1(version: ContractVersion) -> str:
@@ -209,8 +237,13 @@ def new_contract(participant: Participant, partners: list[Organisation], start: 
     return contract
 
 
-def set_parties(version: ContractVersion, participant: Participant, partners: list[Organisation], signers=None):
-    """(Re)build the parties of a concept version: participant, municipality, then each partner."""
+def set_parties(
+    version: ContractVersion, participant: Participant, partners: list[Organisation], signers=None, resign=()
+):
+    """(Re)build the parties of a concept version: participant, municipality, then each partner.
+
+    `resign` holds the organisations the coach asks to sign again although their text is unchanged.
+    """
     signers = signers or {}
     version.parties.clear()
     municipality = municipality_organisation()
@@ -232,6 +265,7 @@ def set_parties(version: ContractVersion, participant: Participant, partners: li
                 organisation_id=org.id,
                 name=org.name,
                 signer_user_id=signers.get(org.id),
+                resign_requested=org.id in resign,
             )
         )
 
@@ -293,7 +327,16 @@ def sha256_hex(text: str) -> str:
 
 
 def render_text(version: ContractVersion) -> str:
-    """The full contract text of a version, exactly as it will be signed."""
+    """The full text of a version as the participant and the municipality sign it: contract + annex."""
+    text = contract_text(version)
+    annex = annex_section(version)
+    if annex is None:
+        return text
+    return normalise(text + "\n" + ANNEX_HEADING + "\n" + annex["title"] + "\n" + annex["body"])
+
+
+def contract_text(version: ContractVersion) -> str:
+    """The contract without the personal annex: what partners see. The full text starts with it."""
     contract = version.contract
     lines = [
         "INSPANNINGSCONTRACT PERSPECTIEFJAAR 23+",
@@ -332,3 +375,46 @@ def verify(version: ContractVersion) -> bool:
     return bool(version.is_frozen and version.canonical_text is not None) and (
         sha256_hex(version.canonical_text) == version.text_sha256
     )
+
+
+# --------------------------------------------------------------------------- what a signature covers
+
+
+def partner_scope_text(version: ContractVersion, organisation_id: int) -> str:
+    """What a partner's signature covers: the common sections and its own section, without the annex,
+    the version number or other partners' sections. Byte-identical in two versions -> carry-over."""
+    contract = version.contract
+    own = f"partner-{organisation_id}"
+    party = next((p for p in version.parties if p.organisation_id == organisation_id), None)
+    lines = [
+        "INSPANNINGSCONTRACT PERSPECTIEFJAAR 23+",
+        f"Contract {contract.reference}",
+        f"Deelnemer: {contract.participant.full_name if contract.participant else ''}",
+        f"Partner: {party.name if party else ''}",
+        f"Looptijd: {date_nl(version.start_date)} tot {date_nl(version.end_date)}",
+    ]
+    for section in body_sections(version):
+        if not section["key"].startswith("partner-") or section["key"] == own:
+            lines += ["", section["title"], section["body"]]
+    return normalise("\n".join(lines))
+
+
+def coverage(version: ContractVersion, party: ContractParty) -> tuple[str, str]:
+    """(the parts a party's signature covers, in words; the exact text they form)."""
+    if party.kind == PartyKind.PARTNER.value:
+        return (
+            f"algemene afspraken en het deel van {party.name}, zonder persoonlijke bijlage",
+            partner_scope_text(version, party.organisation_id),
+        )
+    text = version.canonical_text if version.is_frozen else render_text(version)
+    has_annex = annex_section(version) is not None
+    return ("hele contract met persoonlijke bijlage" if has_annex else "hele contract", text)
+
+
+def partner_view_text(version: ContractVersion) -> str:
+    """The text a partner may read: the stored text up to the personal annex."""
+    text = version.canonical_text if version.is_frozen else render_text(version)
+    if annex_section(version) is None:
+        return text
+    marker = "\n" + ANNEX_HEADING + "\n"
+    return text.split(marker, 1)[0] + "\n" if marker in text else contract_text(version)

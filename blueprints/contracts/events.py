@@ -19,6 +19,7 @@ EVENT_LABELS = {
     "ended": "Beëindigd",
     "superseded": "Vervangen door nieuwe versie",
     "withdrawn": "Ingetrokken",
+    "carried_over": "Handtekening overgenomen",
 }
 
 

@@ -61,6 +61,11 @@ def concept_form_class(sections: list[dict], partner_parties: list):
             f"signer_{party.organisation_id}",
             SelectField(f"Wie tekent namens {party.name}?", validate_choice=False),
         )
+        setattr(
+            ConceptForm,
+            f"resign_{party.organisation_id}",
+            BooleanField(f"{party.name} toch opnieuw laten tekenen, ook als de tekst niet verandert"),
+        )
     return ConceptForm
 
 

@@ -31,11 +31,18 @@ class ContractPDF(DutchPDF):
         self.ln(1)
 
 
-def build_pdf(version: ContractVersion, compress: bool = True, verification: tuple[str, str] | None = None) -> bytes:
+def build_pdf(
+    version: ContractVersion,
+    compress: bool = True,
+    verification: tuple[str, str] | None = None,
+    for_partner: bool = False,
+) -> bytes:
     """PDF bytes for a frozen version (a concept gets a 'CONCEPT' mark and no certificate).
 
     `verification` is (code, url) of the public verify page, printed with a QR code on the certificate
     page of the fully signed PDF (blueprints/contracts/documents.py stores and seals that one).
+    `for_partner`: the partner's copy, without the personal annex (only the participant and the
+    municipality see and sign that).
     """
     pdf = ContractPDF(version)
     pdf.set_compression(compress)
@@ -45,7 +52,10 @@ def build_pdf(version: ContractVersion, compress: bool = True, verification: tup
     if version.text_sha256:
         pdf.set_keywords(f"sha256:{version.text_sha256}")
     pdf.add_page()
-    text = version.canonical_text if version.is_frozen else drafting.render_text(version)
+    if for_partner:
+        text = drafting.partner_view_text(version)
+    else:
+        text = version.canonical_text if version.is_frozen else drafting.render_text(version)
     if not version.is_frozen:
         pdf.heading("CONCEPT: nog niet verstuurd, nog niet te tekenen", 12)
     lines = text.rstrip("\n").split("\n")
@@ -122,7 +132,17 @@ def _certificate(pdf: ContractPDF, version: ContractVersion, verification: tuple
             pdf.para(f"IP-adres: {signature.ip or 'onbekend'}")
             pdf.para(f"Browser: {signature.user_agent or 'onbekend'}")
             pdf.para(f"Verklaring: {signature.intent_text}")
-            pdf.hash_line("SHA-256 van de getekende versie:", signature.version_sha256)
+            if signature.factors:
+                pdf.para(f"Gecontroleerd: {signature.factors}")
+            if signature.witness is not None:
+                pdf.para(f"Getuige: {signature.witness.name} (life-coach)")
+            origin = signature.carried_from
+            signed_on = origin.version.number if origin is not None else version.number
+            pdf.para(f"Geldt voor versie {signed_on}" + (", tekst ongewijzigd" if origin is not None else ""))
+            if signature.covered_sha256:
+                pdf.para(f"Dekt: {signature.covers}")
+                pdf.hash_line(f"SHA-256 van wat deze handtekening dekt (versie {signed_on}):", signature.covered_sha256)
+            pdf.hash_line(f"SHA-256 van de getekende versie {signed_on}:", signature.version_sha256)
         elif status == "geweigerd":
             decline = party.decline
             pdf.para(f"Geweigerd door {decline.name} op {decline.declined_at:%Y-%m-%d %H:%M:%S} UTC")

@@ -48,6 +48,7 @@ class SigningError(ValueError):
 
 
 METHOD_LABELS = {
+    "overgenomen": "Overgenomen van een eerdere versie (tekst ongewijzigd)",
     "wachtwoord": "Ingelogd, bevestigd met wachtwoord",
     "link": "Persoonlijke link met controle van geboortedatum",
     "ter_plaatse": "Ter plaatse op het apparaat van de life-coach",
@@ -132,11 +133,106 @@ def send_version(version: ContractVersion, actor: User | None, now: datetime | N
             _revoke_links(older, actor, now)
             log_event(contract, "superseded", older, actor, detail=f"vervangen door versie {version.number}", at=now)
     _set_status(version, S.VOORGESTELD if in_force is not None else S.VERZONDEN)
+    carried = _carry_over(version, in_force, actor, now) if in_force is not None else []
     detail = f"SHA-256 {version.text_sha256}"
+    if carried:
+        detail += "; handtekening blijft staan (tekst ongewijzigd): " + ", ".join(p.name for p in carried)
     if in_force is not None:
         detail += f"; versie {in_force.number} blijft gelden tot iedereen heeft getekend"
     log_event(contract, "sent", version, actor, detail=detail, at=now)
     return version
+
+
+@dataclass
+class Carry:
+    """Per partner of a new version: may its signature on the version in force be carried over?"""
+
+    party: ContractParty
+    state: str  # "ongewijzigd" (carried over), "gewijzigd", "nieuw", "opnieuw" (the coach asks again)
+    previous: ContractSignature | None = None  # the signature that would be carried over
+
+    @property
+    def label(self) -> str:
+        return {
+            "ongewijzigd": f"Tekst ongewijzigd: de handtekening van versie {self.previous_number} blijft staan",
+            "gewijzigd": "Tekst gewijzigd: tekent opnieuw",
+            "nieuw": "Nieuw in dit contract: tekent",
+            "opnieuw": "Tekst ongewijzigd, maar u vraagt om opnieuw te tekenen",
+        }[self.state]
+
+    @property
+    def previous_number(self) -> int | None:
+        return self.previous.version.number if self.previous is not None else None
+
+
+def carry_over_plan(version: ContractVersion) -> list[Carry]:
+    """For each partner party of `version`: compare its covered text with what it signed on the version
+    in force. Carry-over only when byte-identical, and only when the stored hash still proves that."""
+    in_force = version_in_force(version.contract)
+    plan = []
+    for party in version.parties:
+        if party.kind != PartyKind.PARTNER:
+            continue
+        old_party = None
+        if in_force is not None and in_force is not version:
+            old_party = next((p for p in in_force.parties if p.organisation_id == party.organisation_id), None)
+        old_signature = old_party.signature if old_party is not None else None
+        if old_signature is None:
+            plan.append(Carry(party, "nieuw" if old_party is None else "gewijzigd"))
+            continue
+        old_text = drafting.partner_scope_text(in_force, party.organisation_id)
+        new_text = drafting.partner_scope_text(version, party.organisation_id)
+        identical = (
+            old_signature.covered_sha256 is not None
+            and drafting.sha256_hex(old_text) == old_signature.covered_sha256
+            and old_text.encode("utf-8") == new_text.encode("utf-8")
+        )
+        if not identical:
+            plan.append(Carry(party, "gewijzigd", old_signature))
+        else:
+            plan.append(Carry(party, "opnieuw" if party.resign_requested else "ongewijzigd", old_signature))
+    return plan
+
+
+def _carry_over(version: ContractVersion, in_force: ContractVersion, actor: User | None, now: datetime) -> list:
+    """Copy the signature of each partner whose covered text did not change; returns those parties."""
+    carried = []
+    for item in carry_over_plan(version):
+        if item.state != "ongewijzigd":
+            continue
+        old = item.previous
+        origin = old.carried_from if old.carried_from_id else old
+        signature = ContractSignature(
+            version_id=version.id,
+            party_id=item.party.id,
+            signer_name=old.signer_name,
+            user_id=old.user_id,
+            link_id=None,
+            method="overgenomen",
+            authentication=(
+                f"getekend op versie {origin.version.number}, tekst ongewijzigd "
+                f"(SHA-256 {old.covered_sha256}); overgenomen bij het versturen van versie {version.number}"
+            )[:300],
+            signed_at=origin.signed_at,
+            intent_text=origin.intent_text,
+            version_sha256=origin.version_sha256,
+            covers=old.covers,
+            covered_sha256=old.covered_sha256,
+            factors=origin.factors,
+            carried_from_id=origin.id,
+        )
+        db.session.add(signature)
+        item.party.signature = signature
+        carried.append(item.party)
+        log_event(
+            version.contract,
+            "carried_over",
+            version,
+            actor,
+            detail=f"{item.party.name}: getekend op versie {origin.version.number}, tekst ongewijzigd",
+            at=now,
+        )
+    return carried
 
 
 def _revoke_links(version: ContractVersion, actor: User | None, now: datetime) -> None:
@@ -210,6 +306,8 @@ def sign_version(
         factors=", ".join(factors)[:200] if factors else None,
         witness_user_id=witness.id if witness else None,
     )
+    signature.covers, covered = drafting.coverage(version, party)
+    signature.covered_sha256 = drafting.sha256_hex(covered)
     try:
         with db.session.begin_nested():
             db.session.add(signature)

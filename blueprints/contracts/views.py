@@ -214,6 +214,7 @@ def edit(contract_id):
             form[f"section_{section['key']}"].data = section["body"]
         for party in partner_parties_:
             form[f"signer_{party.organisation_id}"].data = str(party.signer_user_id or "")
+            form[f"resign_{party.organisation_id}"].data = party.resign_requested
     if form.validate_on_submit():
         allowed = {value for value, _ in form.partners.choices}
         partners = _orgs([i for i in form.partners.data or [] if i in allowed])
@@ -231,7 +232,8 @@ def edit(contract_id):
         )
         concept.start_date = form.start_date.data
         concept.end_date = drafting.period_end(form.start_date.data)
-        drafting.set_parties(concept, contract.participant, partners, signers)
+        resign = {p.organisation_id for p in partner_parties_ if form[f"resign_{p.organisation_id}"].data}
+        drafting.set_parties(concept, contract.participant, partners, signers, resign)
         drafting.sync_partner_sections(concept, contract.participant, partners)
         log_event(contract, "edited", concept, _user())
         db.session.commit()
@@ -245,6 +247,8 @@ def edit(contract_id):
         form=form,
         partner_parties=partner_parties_,
         preview=preview,
+        carry_plan={item.party.organisation_id: item for item in signing.carry_over_plan(concept)},
+        in_force=rules.version_in_force(contract),
         button_form=EmptyForm(),
         status=form_status(form),
     )
@@ -577,6 +581,7 @@ def verify(version_id):
         "contracts/verify.html",
         version=version,
         contract=version.contract,
+        shown_text=drafting.partner_view_text(version) if current_user.role == "partner" else version.canonical_text,
         recomputed=recomputed,
         match=recomputed == version.text_sha256,
         purge=purge,
@@ -629,6 +634,9 @@ def _portal_context(version, party, form=None, decline_form=None):
         "form": form,
         "decline_form": decline_form,
         "may_sign": signing.may_sign_for(_user(), party),
+        # Partners never see the personal annex; their signature covers the common part and their own.
+        "partner_text": drafting.partner_view_text(version),
+        "covers": drafting.coverage(version, party)[0],
         "party_status": signing.party_status,
         "method_labels": signing.METHOD_LABELS,
     }
