@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run run-sso test lint format bench load clean
+.PHONY: run run-sso test lint format bench bench-import load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ format: $(VENV)/.dev-installed
 ## make bench: seed 100x the pilot and measure the key pages (see bench/README.md)
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.run
+
+## make bench-import: dry run and import of a 5,000-row referral list (see bench/README.md)
+bench-import: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.import_bench
 
 ## make load: 50 simulated users for 60 s against gunicorn on 127.0.0.1, with writes (see bench/README.md)
 load: $(VENV)/.dev-installed

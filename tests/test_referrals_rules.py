@@ -65,6 +65,12 @@ def test_csv_with_commas_in_utf8_with_bom_is_read():
     assert table.rows[0][0] == "Zoë"
 
 
+def test_xlsx_date_cells_become_dates_the_row_rules_accept():
+    table = read_table(xlsx_bytes([[*person()[:3], date(2001, 12, 31), "", "Vmbo"]]))
+    assert table.rows[0][3] == "2001-12-31"
+    assert rules.parse_date(table.rows[0][3]) == date(2001, 12, 31)
+
+
 def test_xlsx_is_read_by_content_whatever_its_name_and_formulas_stay_text():
     table = read_table(xlsx_bytes([person(first='=HYPERLINK("http://x.test","klik")')]), "lijst.csv")
     assert table.kind == "xlsx"

@@ -255,24 +255,22 @@ def process_batch(job_id: int, worker: str, size: int = BATCH_SIZE, today: date 
 
 
 def _create(job: ReferralImport, verdict: rules.Verdict, creator: User | None, created_so_far: int) -> Participant:
+    """The intake's own rule (workflow.admit) makes the file: status 'aangemeld' on the referral date."""
     values = verdict.values.values
-    last_name = " ".join(p for p in (values.get("infix"), values["last_name"]) if p)
-    person = Participant(
-        first_name=values["first_name"],
-        last_name=last_name,
-        date_of_birth=values["date_of_birth"],
-        email=values.get("email"),
-        phone=values.get("phone"),
-        address=values.get("address"),
-        highest_education=values.get("highest_education"),
-        has_startkwalificatie=bool(values.get("has_startkwalificatie", False)),
-        referral_source=job.source,
-        coach_id=rules.spread_coach(job.coach_ids, created_so_far),
-        start_date=verdict.start_date,
-        end_date=workflow.planned_end(verdict.start_date),
-    )
-    workflow.register(person, creator, verdict.referral_date)
-    return person
+    details = {
+        "first_name": values["first_name"],
+        "last_name": " ".join(p for p in (values.get("infix"), values["last_name"]) if p),
+        "date_of_birth": values["date_of_birth"],
+        "email": values.get("email"),
+        "phone": values.get("phone"),
+        "address": values.get("address"),
+        "highest_education": values.get("highest_education"),
+        "has_startkwalificatie": bool(values.get("has_startkwalificatie", False)),
+        "referral_source": job.source,
+        "coach_id": rules.spread_coach(job.coach_ids, created_so_far),
+        "start_date": verdict.start_date,
+    }
+    return workflow.admit(details, creator, verdict.referral_date)
 
 
 def _finish(job: ReferralImport, worker: str) -> BatchResult:
