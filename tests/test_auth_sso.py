@@ -153,6 +153,22 @@ def test_beheer_sees_which_accounts_are_linked(client, login_as):
     assert "Gekoppeld" in linked_row and "Niet gekoppeld" in loose_row
 
 
+@pytest.mark.parametrize("provider_state", ["no-end-session-endpoint", "unreachable"])
+def test_sign_out_ends_the_local_session_whatever_the_provider_does(app, client, provider, provider_state):
+    sso_sign_in(client, person(provider))
+    metadata = app.extensions[oidc.EXTENSION].oauth.create_client(oidc.CLIENT_NAME).server_metadata
+    if provider_state == "unreachable":
+        metadata.clear()  # forget what was fetched and look in a place where nothing listens
+        app.extensions[oidc.EXTENSION].oauth.create_client(oidc.CLIENT_NAME)._server_metadata_url = (
+            "http://127.0.0.1:9/.well-known/openid-configuration"
+        )
+    else:
+        metadata.pop("end_session_endpoint")
+    response = client.post("/uitloggen")
+    assert response.status_code == 303 and response.headers["Location"] == "/inloggen"
+    assert not signed_in(client)
+
+
 def test_password_sign_out_does_not_visit_the_provider(client, login_as):
     login_as("coach")
     response = client.post("/uitloggen")
