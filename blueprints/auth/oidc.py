@@ -13,7 +13,6 @@ set of claims signs in. They are plain functions, tested without HTTP; the route
 """
 
 import logging
-import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from blueprints.auth.passwords import hash_password
 from blueprints.auth.signin import find_user
 from config import ConfigError
 from core.audit import record
+from core.forms import is_email_address
 from models import User, db
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,6 @@ SCOPES = "openid profile email"
 # Clock difference allowed between the provider and this server when checking exp/iat.
 LEEWAY_SECONDS = 120
 AUTH_METHOD = "sso"
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 REFUSALS = {
     "no_subject": "Het antwoord van de inlogdienst van de gemeente is niet compleet. U bent niet ingelogd.",
@@ -190,7 +188,7 @@ def email_of(claims: dict) -> str | None:
     """Entra ID puts the sign-in name (UPN) in preferred_username; other providers use email."""
     for name in ("preferred_username", "email", "upn"):
         value = _clean(claims.get(name), 254)
-        if value and _EMAIL.match(value):
+        if value and is_email_address(value):
             return value.lower()
     return None
 
