@@ -159,9 +159,9 @@ def test_sign_out_ends_the_local_session_whatever_the_provider_does(app, client,
     metadata = app.extensions[oidc.EXTENSION].oauth.create_client(oidc.CLIENT_NAME).server_metadata
     if provider_state == "unreachable":
         metadata.clear()  # forget what was fetched and look in a place where nothing listens
-        app.extensions[oidc.EXTENSION].oauth.create_client(oidc.CLIENT_NAME)._server_metadata_url = (
-            "http://127.0.0.1:9/.well-known/openid-configuration"
-        )
+        app.extensions[oidc.EXTENSION].oauth.create_client(
+            oidc.CLIENT_NAME
+        )._server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
     else:
         metadata.pop("end_session_endpoint")
     response = client.post("/uitloggen")
