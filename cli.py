@@ -1,4 +1,5 @@
-"""Command-line tools: `flask users ...`, `flask demo load`, `flask backup` and `flask restore`."""
+"""Command-line tools: `flask users ...`, `flask demo load`, `flask audit seal|verify`, `flask backup` and
+`flask restore`."""
 
 import click
 from flask import current_app
@@ -6,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from backup import backup_command, restore_command
+from blueprints.admin import auditchain
 from blueprints.auth.accounts import disable_user, enable_user, reset_user_second_factor
 from blueprints.auth.passwords import hash_password, password_problem
 from blueprints.auth.signin import find_user
@@ -15,6 +17,43 @@ from models import Organisation, Role, User, db
 
 users_cli = AppGroup("users", help="Gebruikers beheren.")
 demo_cli = AppGroup("demo", help="Demogegevens.")
+audit_cli = AppGroup("audit", help="De auditlog verzegelen en controleren.")
+
+
+def _seal_now() -> None:
+    sealed = auditchain.seal_finished_days()
+    db.session.commit()
+    for seal in sealed:
+        click.echo(f"{seal.day:%d-%m-%Y} verzegeld: {seal.row_count} regel(s), zegel {seal.seal}")
+
+
+@audit_cli.command("seal")
+def audit_seal():
+    """Verzegel elke afgelopen dag van de auditlog (dagelijks uit cron, kort na middernacht UTC)."""
+    _seal_now()
+    last = auditchain.verify_summary()
+    click.echo(f"Laatste zegel: {last}" if last else "Nog geen dag om te verzegelen.")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Verzegel afgelopen dagen en controleer de hele keten; afwijkingen geven exit-code 1."""
+    _seal_now()
+    report = auditchain.verify()
+    for problem in report.problems:
+        day = f"{problem.day:%d-%m-%Y}" if problem.day else "zonder dag"
+        click.echo(f"FOUT {day}: {problem.text}", err=True)
+    if report.seals:
+        click.echo(
+            f"{report.seals} dag(en) verzegeld ({report.first_day:%d-%m-%Y} t/m {report.last_day:%d-%m-%Y}), "
+            f"{report.rows_checked} regel(s) gecontroleerd, {report.unsealed_rows} regel(s) van vandaag nog open."
+        )
+        click.echo(f"Laatste zegel: {report.last_seal}")
+    else:
+        click.echo(f"Nog geen zegel; {report.unsealed_rows} regel(s) nog open.")
+    if not report.intact:
+        raise SystemExit(1)
+    click.echo("De keten is heel.")
 
 
 @users_cli.command("create")
@@ -133,5 +172,6 @@ def load_demo_command(if_empty):
 def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -64,6 +64,8 @@ def from_environment() -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "TRUSTED_PROXIES": _trusted_proxies(os.environ.get("TRUSTED_PROXIES")),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "perspectiefjaar-demo"),
+        # Key of the audit log's daily seals; set it once and keep it (SECRET_KEY is used without it).
+        "AUDIT_SEAL_KEY": os.environ.get("AUDIT_SEAL_KEY"),
         "SMTP_HOST": os.environ.get("SMTP_HOST"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
         "SMTP_USER": os.environ.get("SMTP_USER"),

@@ -184,6 +184,29 @@ class AuditLog(db.Model):
     result: Mapped[str] = mapped_column(String(20), default="ok")
 
 
+class AuditSeal(db.Model):
+    """The seal over one finished UTC day of audit rows, chained to the seal of the day before.
+
+    `seal` is an HMAC-SHA256 (key AUDIT_SEAL_KEY, else SECRET_KEY) over the day, its row count, id
+    range, the SHA-256 of its rows and the previous seal: a changed, removed or inserted audit row,
+    or a changed or removed seal, no longer matches (admin/auditchain.py). One row per day, written
+    once after the day ended, so writers of the audit log never wait for it.
+    """
+
+    __tablename__ = "audit_seal"
+    __audit__ = False  # each sealing run is recorded as an audit event instead
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    row_count: Mapped[int] = mapped_column(Integer)
+    first_id: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
+    rows_sha256: Mapped[str] = mapped_column(String(64))
+    previous_seal: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # --------------------------------------------------------------------------- auth (second factor)
 
 

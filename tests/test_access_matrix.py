@@ -56,7 +56,9 @@ def row(get=None, post=None) -> Row:
 # state (e.g. no concept to edit on a sent contract). 422: form refused (empty POST). 303: done, redirected.
 # fmt: off
 MATRIX = {
+    "admin.audit_chain": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "admin.audit_log": row(get=(302, 403, 403, 403, 403, 200), post=None),
+    "admin.audit_seal": row(get=None, post=(302, 403, 403, 403, 403, 303)),
     "admin.user_disable": row(get=None, post=(302, 403, 403, 403, 403, 303)),
     "admin.user_enable": row(get=None, post=(302, 403, 403, 403, 403, 303)),
     "admin.user_reset_second_factor": row(get=None, post=(302, 403, 403, 403, 403, 303)),

@@ -1,12 +1,14 @@
-"""Beheer pages: the audit log."""
+"""Beheer pages: the audit log and its chain of daily seals."""
 
-from flask import request
+from flask import flash, request, url_for
 
-from blueprints.admin import bp
+from blueprints.admin import auditchain, bp
 from blueprints.admin.auditlog import ACTION_LABELS, AuditFilter, audit_page, object_types
 from blueprints.admin.forms import AuditFilterForm
 from core.access import allow
-from core.htmx import render
+from core.forms import EmptyForm
+from core.htmx import redirect_after_post, render
+from models import db
 
 
 @bp.route("/auditlog")
@@ -34,3 +36,21 @@ def audit_log():
         labels=ACTION_LABELS,
         args=args,
     )
+
+
+@bp.route("/auditlog/keten")
+@allow("beheer")
+def audit_chain():
+    """Recompute the sealed days and show whether the chain is intact (read-only)."""
+    return render("admin/audit_chain.html", "admin/partials/audit_chain_result.html", report=auditchain.verify())
+
+
+@bp.route("/auditlog/keten/verzegelen", methods=["POST"])
+@allow("beheer")
+def audit_seal():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        sealed = auditchain.seal_finished_days()
+        db.session.commit()
+        flash(f"{len(sealed)} dag(en) verzegeld." if sealed else "Er was geen afgelopen dag om te verzegelen.", "info")
+    return redirect_after_post(url_for("admin.audit_chain"))
