@@ -4,7 +4,7 @@ See blueprints/admin/auditchain.py. Existing audit rows are sealed by the first 
 (or `flask audit verify`) after this migration.
 
 Revision ID: a8d4e2f6b173
-Revises: f3b9d1c7a504
+Revises: bd54b57ada48
 Create Date: 2026-12-01 23:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "a8d4e2f6b173"
-down_revision = "f3b9d1c7a504"
+down_revision = "bd54b57ada48"
 branch_labels = None
 depends_on = None
 
