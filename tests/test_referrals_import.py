@@ -320,6 +320,21 @@ def test_the_reports_inflow_by_referral_source_counts_imported_people(client, co
     assert page.status_code in (200, 302)
 
 
+def test_finished_imports_forget_the_uploaded_cells_after_90_days_but_keep_the_results(app, client, coach):
+    job = dry_run_file(client, csv_bytes(many_people(3)))
+    client.post(f"/aanmeldlijsten/{job.id}/importeren")
+    runner = app.test_cli_runner()
+    assert "Van 0 import(s)" in runner.invoke(args=["referrals", "forget"]).output  # too recent
+    db.session.execute(ReferralImport.__table__.update().values(finished_at=date.today() - timedelta(days=91)))
+    db.session.commit()
+    assert "Van 1 import(s) zijn de ingelezen gegevens gewist" in runner.invoke(args=["referrals", "forget"]).output
+    rows = db.session.scalars(select(ReferralImportRow)).all()
+    assert [r.cells for r in rows] == [[], [], []]
+    assert [r.result for r in rows] == [rules.CREATED] * 3 and all(r.participant_id for r in rows)
+    assert count(Participant) == 3
+    assert "(gewist na 90 dagen)" in client.get(f"/aanmeldlijsten/{job.id}").get_data(as_text=True)
+
+
 def test_discarding_an_upload_removes_its_rows(client, coach):
     job = dry_run_file(client, csv_bytes(many_people(3)))
     assert client.post(f"/aanmeldlijsten/{job.id}/weggooien").status_code == 303

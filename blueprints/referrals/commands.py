@@ -1,4 +1,4 @@
-"""`flask referrals resume`: finish imports whose worker stopped (run it from cron, or by hand)."""
+"""`flask referrals resume` finishes imports whose worker stopped; `flask referrals forget` keeps little (cron)."""
 
 import click
 
@@ -21,3 +21,13 @@ def resume_command(import_id):
         job = db.session.get(ReferralImport, job_id)
         state = "klaar" if finished else "niet overgenomen (een andere werker is bezig)"
         click.echo(f"Import {job_id}: {state}; {job.processed_rows} van {job.total_rows} regels verwerkt.")
+
+
+@bp.cli.command("forget")
+@click.option("--days", type=int, default=jobs.KEEP_CELLS_DAYS, show_default=True, help="Bewaar zo veel dagen.")
+def forget_command(days):
+    """Wis de ingelezen cellen van imports die langer dan --days dagen klaar zijn (de uitslag per regel blijft)."""
+    if days < 0:
+        raise click.ClickException("Vul 0 of meer dagen in.")
+    count = jobs.forget_cells(days)
+    click.echo(f"Van {count} import(s) zijn de ingelezen gegevens gewist; de uitslag per regel blijft.")

@@ -374,3 +374,40 @@ def resumable_jobs(now: datetime | None = None) -> list[int]:
         or_(ReferralImport.claimed_until.is_(None), ReferralImport.claimed_until < now),
     )
     return list(db.session.scalars(query.order_by(ReferralImport.id)))
+
+
+# --------------------------------------------------------------------------- keeping little
+
+
+KEEP_CELLS_DAYS = 90
+
+
+def forget_cells(older_than_days: int = KEEP_CELLS_DAYS, now: datetime | None = None) -> int:
+    """Empty the uploaded cells of imports finished more than `older_than_days` ago (AVG: keep little).
+
+    A created person lives on in their case file; the row keeps its number, result, message and link,
+    so the audit and the result file still say what happened to each row. Returns the imports emptied.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+    ids = list(
+        db.session.scalars(
+            select(ReferralImport.id).where(ReferralImport.status == S.DONE.value, ReferralImport.finished_at < cutoff)
+        )
+    )
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        db.session.execute(
+            update(ReferralImportRow)
+            .where(ReferralImportRow.import_id.in_(chunk))
+            .values(cells=[])
+            .execution_options(synchronize_session=False)
+        )
+    if ids:
+        record(
+            db.session,
+            "referral_import_forget_cells",
+            object_type="referral_import",
+            changes={"imports": (None, len(ids))},
+        )
+    db.session.commit()
+    return len(ids)

@@ -172,6 +172,7 @@ def show(import_id: int):
         auto_resume=current_app.config.get("REFERRAL_IMPORT_WORKER", "thread") == "thread",
         button_form=EmptyForm(formdata=None),
         may_open_files=current_user.role == "coach",
+        keep_days=jobs.KEEP_CELLS_DAYS,
         person_cells=lambda cells: rules.person_cells(cells, job.headers, job.mapping),
         today=date.today(),
     )

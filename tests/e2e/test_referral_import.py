@@ -107,3 +107,26 @@ def test_upload_dry_run_import_and_progress(app, page, live_server, browser_prob
     with page.expect_download() as download:
         page.get_by_role("link", name="Resultaat downloaden (Excel)").click()
     assert download.value.suggested_filename.endswith("-resultaat.xlsx")
+
+
+def test_a_wrong_file_gets_a_dutch_message_at_the_field(app, page, live_server, tmp_path):
+    page.set_viewport_size({"width": 375, "height": 900})
+    coach = make_user("coach")
+    file = tmp_path / "lijst.xlsx"
+    file.write_bytes(b"%PDF-1.7 this is no list")
+    browser_login_as(page, app, live_server, coach)
+    page.goto(f"{live_server}/aanmeldlijsten/")
+    page.get_by_label("Van wie komt de lijst?").select_option("werkplein")
+    page.get_by_label("Bestand (CSV of Excel, hoogstens 20 MB)").set_input_files(str(file))
+    page.get_by_label("Geplande startdatum").fill("2026-09-01")
+    page.get_by_role("button", name="Bestand lezen (proefimport)").click()
+    page.wait_for_load_state("load")
+    arrive(page, "uploadpagina met een fout")
+    assert no_page_scroll(page)
+    assert (
+        page.locator("#upload-error")
+        .inner_text()
+        .endswith("Dit is een PDF-bestand, geen lijst. Kies een CSV- of Excel-bestand (.xlsx).")
+    )
+    assert page.get_by_role("alert").is_visible()  # the error summary links to the field
+    shot(page, "import-upload-error-375")
