@@ -7,6 +7,7 @@ the same hash, one changed character gives another.
 import calendar
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -219,6 +220,66 @@ def summary_b1(version: ContractVersion) -> str:
         if section["key"] == "samenvatting":
             return section["body"]
     return ""
+
+
+@dataclass
+class PersonalSummary:
+    """ "In het kort" for the participant, in plain words (B1), from the version they sign."""
+
+    first_name: str
+    goals: list[str]
+    coach_name: str
+    phone: str
+    start: date
+    end: date
+    partners: list[tuple[str, list[str]]]  # (organisation, what it does)
+    template_text: str
+
+
+HENGELO_PHONE = "14 074"  # the municipality's general number, when no contact number is set
+
+
+def _plain_lines(body: str) -> list[str]:
+    """The "- ..." lines of a section without the dash and the leefgebied or kind label."""
+    lines = []
+    for line in body.split("\n"):
+        line = line.strip()
+        if line.startswith("- "):
+            text = line[2:]
+            label, sep, rest = text.partition(": ")
+            lines.append(rest if sep and len(label) <= 40 else text)
+    return lines
+
+
+def personal_summary(version: ContractVersion) -> PersonalSummary:
+    """The participant's own summary: goals, coach, dates, what each partner does (only participant pages)."""
+    participant = version.contract.participant
+    by_key = {s["key"]: s for s in version.sections}
+    goals = []
+    own = by_key.get("deelnemer")
+    if own is not None:
+        goals += _plain_lines(own["body"].split("Doelen:", 1)[-1])
+    annex = by_key.get(ANNEX_KEY)
+    if annex is not None:
+        goals += _plain_lines(annex["body"])
+    goals = [g for g in goals if not g.startswith("De doelen worden samen met de life-coach")]
+    coach = participant.coach
+    municipality = municipality_organisation()
+    partners = []
+    for party in version.parties:
+        if party.kind == PartyKind.PARTNER.value:
+            section = by_key.get(f"partner-{party.organisation_id}")
+            partners.append((party.name, _plain_lines(section["body"]) if section else []))
+    return PersonalSummary(
+        first_name=participant.first_name,
+        goals=goals,
+        coach_name=coach.name if coach else "je life-coach",
+        phone=(municipality.contact_phone if municipality and municipality.contact_phone else HENGELO_PHONE),
+        start=version.start_date,
+        end=version.end_date,
+        partners=partners,
+        template_text=summary_b1(version),
+    )
 
 
 def new_contract(participant: Participant, partners: list[Organisation], start: date, actor: User | None) -> Contract:

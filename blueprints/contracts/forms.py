@@ -105,6 +105,23 @@ class DeclineForm(FlaskForm):
     )
 
 
+class ParticipantDeclineForm(DeclineForm):
+    """The participant's pages say "je"."""
+
+    name = StringField(
+        "Je naam",
+        validators=[InputRequired("Vul je naam in."), Length(max=200, message="Hoogstens 200 tekens.")],
+        render_kw={"autocomplete": "name"},
+    )
+    reason = TextAreaField(
+        "Waarom teken je niet?",
+        validators=[
+            InputRequired("Schrijf kort op waarom je niet tekent."),
+            Length(min=3, max=2000, message="Gebruik 3 tot 2000 tekens."),
+        ],
+    )
+
+
 class BirthDateForm(FlaskForm):
     date_of_birth = DateField("Je geboortedatum", validators=[InputRequired("Vul je geboortedatum in.")])
 

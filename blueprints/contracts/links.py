@@ -80,12 +80,12 @@ class LinkCheck:
 
 
 PROBLEMS = {
-    "unknown": "Deze link bestaat niet. Controleer of u de hele link heeft overgenomen.",
-    "revoked": "Deze link is ingetrokken. Vraag uw life-coach om een nieuwe link.",
+    "unknown": "Deze link bestaat niet. Kijk of je de hele link hebt overgenomen.",
+    "revoked": "Deze link is ingetrokken. Vraag je life-coach om een nieuwe link.",
     "used": "Deze link is al gebruikt. Een link werkt maar één keer.",
-    "expired": "Deze link is verlopen. Een link is 14 dagen geldig. Vraag uw life-coach om een nieuwe link.",
-    "closed": "Dit contract wacht niet meer op uw handtekening. Vraag uw life-coach wat er veranderd is.",
-    "locked": "De geboortedatum is te vaak verkeerd ingevuld. Vraag uw life-coach om een nieuwe link.",
+    "expired": "Deze link is verlopen. Een link is 14 dagen geldig. Vraag je life-coach om een nieuwe link.",
+    "closed": "Dit contract wacht niet meer op je handtekening. Vraag je life-coach wat er veranderd is.",
+    "locked": "De geboortedatum is te vaak verkeerd ingevuld. Vraag je life-coach om een nieuwe link.",
 }
 
 

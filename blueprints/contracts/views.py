@@ -486,7 +486,7 @@ def in_person(contract_id):
         version=version,
         party=party,
         form=form,
-        summary=drafting.summary_b1(version),
+        summary=drafting.personal_summary(version),
         status=form_status(form),
     )
 

@@ -9,7 +9,7 @@ from flask import abort, redirect, session, url_for
 from blueprints.contracts import drafting, links, signing
 from blueprints.contracts.events import log_event
 from blueprints.contracts.evidence import client_evidence, sign_from_request
-from blueprints.contracts.forms import BirthDateForm, DeclineForm, LinkSignForm
+from blueprints.contracts.forms import BirthDateForm, LinkSignForm, ParticipantDeclineForm
 from blueprints.sign import bp
 from core.access import PUBLIC, allow
 from core.audit import set_anonymous_actor
@@ -81,9 +81,9 @@ def _page(link, token, form=None, decline_form=None, status=200):
         version=version,
         contract=version.contract,
         party=party,
-        summary=drafting.summary_b1(version),
+        summary=drafting.personal_summary(version),
         form=form,
-        decline_form=decline_form or DeclineForm(prefix="weiger", formdata=None),
+        decline_form=decline_form or ParticipantDeclineForm(prefix="weiger", formdata=None),
         status=status,
     )
 
@@ -134,7 +134,7 @@ def decline(token):
         return response
     version = link.version
     party = next(p for p in version.parties if p.kind == PartyKind.DEELNEMER)
-    form = DeclineForm(prefix="weiger")
+    form = ParticipantDeclineForm(prefix="weiger")
     if not form.validate_on_submit():
         return _page(link, token, decline_form=form, status=422)
     ip, agent = client_evidence()

@@ -266,6 +266,7 @@ class GoalForm(FlaskForm):
             date_between(lambda: EARLIEST, lambda: date(2040, 12, 31), "Kies een streefdatum tussen 2020 en 2040."),
         ],
     )
+    confidential = BooleanField("Vertrouwelijk: alleen in de persoonlijke bijlage van het contract")
 
 
 class GoalStatusForm(FlaskForm):

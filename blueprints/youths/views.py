@@ -366,6 +366,7 @@ def new_goal(participant_id: int):
             description=form.description.data.strip(),
             target_date=form.target_date.data,
             status="open",
+            confidential=bool(form.confidential.data),
             created_by_id=current_user.id,
         )
         db.session.add(goal)
