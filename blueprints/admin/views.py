@@ -52,5 +52,8 @@ def audit_seal():
     if form.validate_on_submit():
         sealed = auditchain.seal_finished_days()
         db.session.commit()
-        flash(f"{len(sealed)} dag(en) verzegeld." if sealed else "Er was geen afgelopen dag om te verzegelen.", "info")
+        if sealed:
+            flash(f"{len(sealed)} {'dag' if len(sealed) == 1 else 'dagen'} verzegeld.", "info")
+        else:
+            flash("Er was geen afgelopen dag om te verzegelen.", "info")
     return redirect_after_post(url_for("admin.audit_chain"))
