@@ -9,8 +9,10 @@ A check trusts exactly one anchor: the configured certificate. A PDF sealed by a
 sealing (even one byte), or with something appended after the seal is not accepted.
 """
 
+import asyncio
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -92,10 +94,25 @@ def seal_pdf(data: bytes, settings: SealSettings, reason: str = "Volledig geteke
     )
     timestamper = HTTPTimeStamper(settings.tsa_url, timeout=10) if settings.tsa_url else None
     try:
-        out = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(data)), meta, signer=signer, timestamper=timestamper)
+        out = _outside_event_loop(
+            lambda: signers.sign_pdf(
+                IncrementalPdfFileWriter(BytesIO(data)), meta, signer=signer, timestamper=timestamper
+            )
+        )
     except Exception as exc:  # pyHanko wraps network, key and PDF problems in many types
         raise SealError(f"Verzegelen mislukt: {type(exc).__name__}: {exc}") from exc
     return out.getvalue()
+
+
+def _outside_event_loop(work):
+    """pyHanko's blocking calls run their own asyncio loop; inside a running loop (an async worker, a
+    browser test driver) that is refused, so they run in a helper thread there."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 # --------------------------------------------------------------------------- checking
@@ -139,7 +156,9 @@ def check_seal(data: bytes, settings: SealSettings | None) -> SealCheck:
     context = ValidationContext(trust_roots=[anchor], allow_fetching=False)
     seal = signatures[-1]
     try:
-        status = validate_pdf_signature(seal, signer_validation_context=context, ts_validation_context=context)
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(seal, signer_validation_context=context, ts_validation_context=context)
+        )
     except Exception as exc:  # a hostile or broken file may fail anywhere in the parser: never a 500
         return SealCheck(True, False, f"Het zegel is niet te controleren ({type(exc).__name__}).")
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else None

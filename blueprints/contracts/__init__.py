@@ -8,7 +8,7 @@ from flask import Blueprint
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracten", cli_group="contracts")
 
-from blueprints.contracts import immutability, rules, views  # noqa: E402,F401
+from blueprints.contracts import handover, immutability, rules, views  # noqa: E402,F401
 
 # Templates (case file, lists, portal) ask the one rule for what holds, never the statuses themselves.
 bp.add_app_template_global(rules.version_in_force, "version_in_force")

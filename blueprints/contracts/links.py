@@ -114,14 +114,15 @@ def verify_token(token: str, now: datetime | None = None) -> LinkCheck:
     return LinkCheck(link, None if status == "ok" else PROBLEMS[status])
 
 
-def check_birth_date(link: ContractSigningLink, given, now: datetime | None = None) -> bool:
+def check_birth_date(link: ContractSigningLink, given, now: datetime | None = None, after_use: bool = False) -> bool:
     """Compare the date of birth; too many wrong tries revoke the link.
 
     A try is claimed before the comparison, in one conditional UPDATE: concurrent requests on one
     link queue on its row and never get more than MAX_FAILED_CHECKS tries between them. A right
-    date gives its try back.
+    date gives its try back. `after_use`: the used link that opens the signed copy (contracts/delivery.py)
+    shares the same tries.
     """
-    tries = _claim_try(link)
+    tries = _claim_try(link, after_use)
     if tries is None:  # no tries left (another request used the last one): show the link as it is now
         db.session.refresh(link)
         return False
@@ -135,7 +136,7 @@ def check_birth_date(link: ContractSigningLink, given, now: datetime | None = No
     return False
 
 
-def _claim_try(link: ContractSigningLink) -> int | None:
+def _claim_try(link: ContractSigningLink, after_use: bool = False) -> int | None:
     """Count one more try if the link still has one; the new count, or None."""
     table = ContractSigningLink
     tries = db.session.execute(
@@ -144,7 +145,7 @@ def _claim_try(link: ContractSigningLink) -> int | None:
             table.id == link.id,
             table.failed_checks < MAX_FAILED_CHECKS,
             table.revoked_at.is_(None),
-            table.used_at.is_(None),
+            table.used_at.is_not(None) if after_use else table.used_at.is_(None),
         )
         .values(failed_checks=table.failed_checks + 1)
         .returning(table.failed_checks)

@@ -10,7 +10,6 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import func, select
 
-from blueprints.contracts.events import log_event
 from blueprints.contracts.rules import OPEN_VALUES
 from core.messaging import deliver_pending, queue_email, smtp_configured
 from models import (
@@ -121,35 +120,13 @@ def reminders_due(now=None) -> list[ContractVersion]:
 
 
 def queue_reminders(now=None) -> int:
-    """Queue a reminder to every party that has not signed yet. Returns the number of messages."""
+    """Remind every party that has not signed yet (one party at a time, as the coach's button does)."""
+    from blueprints.contracts.delivery import remind_party
+
     now = now or utcnow()
     count = 0
     for version in reminders_due(now):
-        contract = version.contract
-        participant = contract.participant
-        waiting = [p for p in version.parties if p.signature is None and p.decline is None]
-        names = []
-        for party in waiting:
-            if party.kind == PartyKind.PARTNER:
-                for address in _partner_addresses(party):
-                    body = (
-                        f"Goedendag,\n\nHet inspanningscontract {contract.reference} (versie {version.number}) "
-                        f"wacht nog op de handtekening van {party.name}.\n\nLog in en teken: "
-                        f"{_portal_url(version)}\n\nMet vriendelijke groet,\nPerspectiefjaar 23+, gemeente Hengelo"
-                    )
-                    queue(address, "Herinnering: inspanningscontract tekenen", body, "herinnering", contract.id)
-                    count += 1
-                names.append(party.name)
-            elif party.kind == PartyKind.DEELNEMER and participant.email:
-                body = (
-                    f"Hoi {participant.first_name},\n\nJe inspanningscontract wacht nog op je handtekening. "
-                    "Gebruik de link uit de eerste e-mail. Werkt die niet meer of ben je hem kwijt? "
-                    "Vraag je life-coach om een nieuwe link.\n\nGroet,\nje life-coach, gemeente Hengelo"
-                )
-                queue(participant.email, "Herinnering: je inspanningscontract", body, "herinnering", contract.id)
-                count += 1
-                names.append(party.name)
-            else:
-                names.append(party.name)
-        log_event(contract, "reminded", version, None, label="systeem", detail="wacht op: " + ", ".join(names), at=now)
+        for party in version.parties:
+            if party.signature is None and party.decline is None:
+                count += remind_party(version, party, None, now)
     return count

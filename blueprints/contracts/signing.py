@@ -324,9 +324,10 @@ def sign_version(
     completed = all(p.signature is not None for p in version.parties)
     if completed:
         _activate(version, actor, now)
-        from blueprints.contracts.documents import seal_final  # the sealed PDF (issue 16 point 8)
+    # The sealed PDF and a copy for everyone (issue 16 points 6 and 8).
+    from blueprints.contracts.delivery import after_signature
 
-        seal_final(version)
+    after_signature(version, party, completed)
     return SignResult(signature, created=True, completed=completed)
 
 

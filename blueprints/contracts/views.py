@@ -4,7 +4,7 @@ from flask import Response, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from blueprints.contracts import bp, documents, drafting, links, outbox, rules, signing
+from blueprints.contracts import bp, delivery, documents, drafting, links, outbox, rules, signing
 from blueprints.contracts.diff import compare_versions
 from blueprints.contracts.events import EVENT_LABELS, log_event
 from blueprints.contracts.evidence import client_evidence, sign_from_request
@@ -156,6 +156,7 @@ def _contract_context(contract, withdraw_form=None):
         "smtp": outbox.smtp_configured(),
         "button_form": EmptyForm(),
         "end_form": EndForm(),
+        "reminders": delivery.reminders_by_party(version) if version is not None else {},
     }
 
 
@@ -287,17 +288,21 @@ def _sign_url(token: str) -> str:
     return url_for("sign.start", token=token, _external=True)
 
 
-def _link_created_page(contract, version, link, token, sent=False):
-    """The only moment the participant's link is visible: it is not stored."""
+def _link_created_page(contract, version, link, token, sent=False, status=200, **extra):
+    """The only moment the participant's link is visible: it is not stored (handover.py sends it on)."""
     return render(
         "contracts/link_created.html",
         contract=contract,
         version=version,
         link=link,
         url=_sign_url(token),
+        token=token,
         sent=sent,
         smtp=outbox.smtp_configured(),
         has_email=bool(contract.participant.email),
+        button_form=EmptyForm(),
+        status=status,
+        **extra,
     )
 
 
