@@ -100,6 +100,16 @@ def _user_or_fail(email: str) -> User:
     return user
 
 
+@users_cli.command("forget-failures")
+def forget_failures():
+    """Ruim tellers van mislukte inlogpogingen op die niets meer doen (dagelijks uit cron)."""
+    from blueprints.auth.throttle import forget_stale
+
+    count = forget_stale()
+    db.session.commit()
+    click.echo(f"{count} oude teller(s) van inlogpogingen opgeruimd.")
+
+
 @users_cli.command("disable")
 @click.argument("email")
 def disable_user_command(email):

@@ -118,3 +118,18 @@ def test_concurrent_tries_on_one_pair_are_counted_one_by_one(app):
         thread.join(timeout=120)
     assert errors == []
     assert allowed.count(True) == throttle.PAIR_FREE, allowed
+
+
+def test_stale_counters_are_forgotten(app):
+    from models import SignInThrottle
+
+    now = utcnow()
+    throttle.claim("oud@hengelo.test", ATTACKER, now - timedelta(days=2))
+    throttle.claim("nieuw@hengelo.test", ATTACKER, now)
+    throttle.claim("thuis@hengelo.test", USER_HOME, now - timedelta(days=2))
+    throttle.succeeded("thuis@hengelo.test", USER_HOME, now - timedelta(days=2))  # trusted for 90 days
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["users", "forget-failures"])
+    # gone: "oud" (its pair and its account) and the account counter of "thuis"; her trusted home address stays
+    assert result.exit_code == 0 and "3 oude teller(s)" in result.output
+    assert db.session.query(SignInThrottle).count() == 3

@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -138,3 +138,19 @@ def succeeded(email: str, address: str | None, now: datetime | None = None) -> N
         )
         .execution_options(synchronize_session=False)
     )
+
+
+def forget_stale(now: datetime | None = None) -> int:
+    """Delete rows that no longer hold anything: no recent failure, no pause, no trust. Caller commits."""
+    now = now or utcnow()
+    table = SignInThrottle
+    result = db.session.execute(
+        delete(table)
+        .where(
+            or_(table.last_failure_at.is_(None), table.last_failure_at < now - PAIR_FORGET_AFTER),
+            or_(table.blocked_until.is_(None), table.blocked_until < now),
+            or_(table.trusted_until.is_(None), table.trusted_until < now),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
