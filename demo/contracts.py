@@ -1,5 +1,7 @@
-"""Demo contracts in every state: concept, waiting (partly signed), declined, active, ended, and one
-contract with a second version that replaced a signed first version. Runs after youths and partners."""
+"""Demo contracts in every state: concept, waiting (partly signed), declined, in force, ended; one
+contract with an open proposal (version 2) while its version 1 stays in force, and personal annexes
+for goals in sensitive leefgebieden. Every demo partner has a contract waiting for its signature.
+Runs after youths and partners."""
 
 import random
 from datetime import datetime, timedelta
@@ -34,8 +36,8 @@ def load(world: dict) -> None:
     coach = users["coach@hengelo.test"]
     now = utcnow()
 
-    def draft(participant, days_ago):
-        partners = _partners_for(participant, organisations)
+    def draft(participant, days_ago, partners=None):
+        partners = partners or _partners_for(participant, organisations)
         contract = drafting.new_contract(participant, partners, participant.start_date, coach)
         contract.created_at = now - timedelta(days=days_ago)
         contract.versions[0].created_at = contract.created_at
@@ -56,14 +58,17 @@ def load(world: dict) -> None:
             kw = {
                 "method": "link",
                 "link": link[0] if link else None,
-                "authentication": "persoonlijke link, geboortedatum gecontroleerd",
+                "authentication": "persoonlijke link (alleen bekend bij de deelnemer); gecontroleerd: "
+                "persoonlijke link en geboortedatum",
+                "factors": ["persoonlijke link", "geboortedatum"],
             }
             name = party.name
         elif party.kind == PartyKind.GEMEENTE:
             kw = {
                 "method": "wachtwoord",
                 "user": coach,
-                "authentication": f"ingelogd als {coach.email} (coach); wachtwoord opnieuw ingevoerd bij het tekenen",
+                "authentication": f"ingelogd als {coach.email} (coach); bij het tekenen gecontroleerd: wachtwoord",
+                "factors": ["wachtwoord"],
             }
             name = coach.name
         else:
@@ -71,7 +76,9 @@ def load(world: dict) -> None:
             kw = {
                 "method": "wachtwoord",
                 "user": user,
-                "authentication": f"ingelogd als {user.email if user else 'partner'}; wachtwoord opnieuw ingevoerd",
+                "authentication": f"ingelogd als {user.email if user else 'partner'} (partner); bij het tekenen "
+                "gecontroleerd: wachtwoord en code uit de authenticator-app",
+                "factors": ["wachtwoord", "code uit de authenticator-app"],
             }
             name = user.name if user else f"Medewerker {party.name}"
         return signing.sign_version(
@@ -104,7 +111,8 @@ def load(world: dict) -> None:
         send(version, sent)
         sign_all(version, sent)
     if active:
-        # Second version: a new partner commitment; everyone signs again, two have done so.
+        # Version 2 is a proposal: a new goal in the common text, so every party signs again; the
+        # participant and the municipality have, the partners not yet. Version 1 stays in force.
         contract = db.session.query(Contract).filter_by(participant_id=active[0].id).one()
         v2 = drafting.next_version(contract, coach)
         db.session.flush()
@@ -122,7 +130,9 @@ def load(world: dict) -> None:
     if len(intake) >= 1:
         draft(intake[0], 2)
     if len(intake) >= 2:
-        contract = draft(intake[1], 8)
+        # Every demo partner (ROC van Twente included) waits to sign this one.
+        everyone = sorted((organisations[name] for name in PARTNER_ACCOUNTS), key=lambda o: o.name)
+        contract = draft(intake[1], 8, everyone)
         version = contract.versions[0]
         send(version, now - timedelta(days=6))
         gemeente = next(p for p in version.parties if p.kind == PartyKind.GEMEENTE)

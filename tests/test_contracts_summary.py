@@ -57,3 +57,25 @@ def test_coach_marks_a_goal_confidential_and_it_goes_into_the_annex(client, logi
     version = make_contract(world).versions[0]
     assert "deurwaarder" in drafting.annex_section(version)["body"]
     assert "deurwaarder" not in drafting.partner_view_text(version)
+
+
+def test_demo_has_a_waiting_contract_for_every_partner_an_open_proposal_and_an_annex(app):
+    from blueprints.contracts import rules
+    from blueprints.contracts.queries import partner_waiting
+    from demo import load_demo
+    from models import Contract, Organisation, User
+
+    load_demo("perspectiefjaar-demo")
+    partners = db.session.scalars(db.select(Organisation).where(Organisation.kind != "gemeente")).all()
+    assert any(o.name == "ROC van Twente" for o in partners)
+    with_accounts = 0
+    for org in partners:
+        users = db.session.scalars(db.select(User).where(User.organisation_id == org.id)).all()
+        if users:  # every partner that can sign in has a contract waiting for it
+            with_accounts += 1
+            assert any(partner_waiting(u) for u in users), org.name
+    assert with_accounts == 4
+    contracts = db.session.scalars(db.select(Contract)).all()
+    proposals = [c for c in contracts if rules.open_proposal(c) is not None]
+    assert proposals and all(rules.version_in_force(c).number == 1 for c in proposals)
+    assert any(drafting.annex_section(v) is not None for c in contracts for v in c.versions if v.is_frozen)
