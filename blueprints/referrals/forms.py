@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from blueprints.referrals.rules import FIELDS
@@ -17,7 +18,7 @@ SPREAD = ""  # coach choice: spread the new people evenly over the active coache
 class UploadForm(FlaskForm):
     source = SelectField(
         "Van wie komt de lijst?",
-        choices=choices(REFERRAL_LABELS, "Kies de verwijzer"),
+        choices=[SelectChoice(value, label) for value, label in choices(REFERRAL_LABELS, "Kies de verwijzer")],
         validators=[InputRequired("Kies van wie de lijst komt.")],
     )
     upload = FileField("Bestand (CSV of Excel, hoogstens 20 MB)", validators=[FileRequired("Kies een bestand.")])
@@ -56,7 +57,7 @@ def mapping_form(headers: list[str], initial: dict | None = None) -> FlaskForm:
     class MappingForm(FlaskForm):
         pass
 
-    options = [(NOT_IN_FILE, "(staat niet in dit bestand)")] + [(h, h) for h in headers]
+    options = [SelectChoice(NOT_IN_FILE, "(staat niet in dit bestand)")] + [SelectChoice(h, h) for h in headers]
     for f in FIELDS:
         label = f.label + (" (verplicht)" if f.required else "")
         setattr(MappingForm, f.name, SelectField(label, choices=options, default=(initial or {}).get(f.name, "")))

@@ -1,7 +1,8 @@
 """Pages of the bulk referral import: upload, column mapping, dry run, import progress, result file.
 
 Who may: life-coaches (they register people) and beheer (functional administration of lists); finance
-and partners get 403. Beheer sees names and results, never a link into a case file (coach-only pages).
+and partners get 403. Beheer sees names and results; the link into a case file shows only to who
+`may("youths.show")` (the coaches).
 """
 
 from datetime import date
@@ -10,6 +11,7 @@ from flask import abort, current_app, flash, make_response, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from blueprints.referrals import jobs, rules
 from blueprints.referrals.forms import SPREAD, UploadForm, mapping_form
@@ -37,8 +39,8 @@ def get_job(import_id: int) -> ReferralImport:
 
 def upload_form() -> UploadForm:
     form = UploadForm()
-    form.coach_id.choices = [(SPREAD, "Verdelen over alle life-coaches")] + [
-        (str(c.id), c.name) for c in youth_queries.coaches()
+    form.coach_id.choices = [SelectChoice(SPREAD, "Verdelen over alle life-coaches")] + [
+        SelectChoice(str(c.id), c.name) for c in youth_queries.coaches()
     ]
     return form
 
@@ -171,7 +173,6 @@ def show(import_id: int):
         # server runs workers; otherwise `flask referrals resume` does it.
         auto_resume=current_app.config.get("REFERRAL_IMPORT_WORKER", "thread") == "thread",
         button_form=EmptyForm(formdata=None),
-        may_open_files=current_user.role == "coach",
         keep_days=jobs.KEEP_CELLS_DAYS,
         person_cells=lambda cells: rules.person_cells(cells, job.headers, job.mapping),
         today=date.today(),
