@@ -25,8 +25,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 ## make run: install, migrate, load demo data into an empty database, serve on http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime-installed
 	APP_ENV=$${APP_ENV:-development} $(FLASK) db upgrade
-	APP_ENV=$${APP_ENV:-development} $(FLASK) demo load --if-empty
-	APP_ENV=$${APP_ENV:-development} $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	APP_ENV=$${APP_ENV:-development} PORT=$(PORT) $(FLASK) demo load --if-empty
+	APP_ENV=$${APP_ENV:-development} PORT=$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## make run-sso: like make run, with single sign-on against a local test provider (oidc-provider-mock) on
 ## 127.0.0.1:$(SSO_PORT); its page offers demo people for the coach, financien and beheer groups and one without
@@ -38,7 +38,7 @@ SSO_DEMO_PEOPLE := \
   --user-claims '{"sub":"demo-zonder-groep","preferred_username":"nieuw@hengelo.test","name":"Zonder Groep","groups":[]}'
 run-sso: $(VENV)/.dev-installed
 	APP_ENV=$${APP_ENV:-development} $(FLASK) db upgrade
-	APP_ENV=$${APP_ENV:-development} $(FLASK) demo load --if-empty
+	APP_ENV=$${APP_ENV:-development} PORT=$(PORT) $(FLASK) demo load --if-empty
 	$(BIN)/python -m oidc_provider_mock --host 127.0.0.1 --port $(SSO_PORT) --require-nonce $(SSO_DEMO_PEOPLE) & \
 	trap "kill $$!" EXIT INT TERM; \
 	APP_ENV=$${APP_ENV:-development} OIDC_ISSUER=http://127.0.0.1:$(SSO_PORT) OIDC_CLIENT_ID=perspectiefjaar-demo \

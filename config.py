@@ -89,7 +89,10 @@ def from_environment() -> dict:
         "SEAL_KEY_FILE": os.environ.get("SEAL_KEY_FILE"),
         "SEAL_KEY_PASSPHRASE": os.environ.get("SEAL_KEY_PASSPHRASE"),
         "SEAL_TSA_URL": os.environ.get("SEAL_TSA_URL"),  # RFC 3161 timestamp server: PAdES B-T
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL"),  # e.g. https://perspectiefjaar.hengelo.nl, for mails and PDFs
+        # e.g. https://perspectiefjaar.hengelo.nl, for links in mails and the QR code in PDFs made outside a request
+        # (the demo, cron jobs); in development the address `make run` serves on.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL")
+        or (f"http://127.0.0.1:{os.environ.get('PORT', '5000')}" if env == "development" else None),
     }
     if env == "development" and not (settings["SEAL_CERT_FILE"] and settings["SEAL_KEY_FILE"]):
         from core.seal import development_settings
