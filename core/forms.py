@@ -2,7 +2,7 @@
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import Email, StopValidation, ValidationError
 
 from core.money import MoneyError, format_money_input, parse_money
@@ -19,6 +19,16 @@ def no_control_characters(form, field):
     """Validator: refuse NUL and other control characters (pasted garbage) with a Dutch message."""
     if field.data and any(c in CONTROL_CHARACTERS for c in field.data):
         raise ValidationError("Er staan tekens in die we niet kunnen opslaan. Typ de tekst opnieuw.")
+
+
+def select_choices(pairs, optgroup: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms' `SelectChoice`: tuple choices are deprecated and go in WTForms 3.4."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+def choice_values(field) -> set:
+    """The values a select field offers (for checks that go beyond `validate_choice`)."""
+    return {choice.value for choice in field.choices}
 
 
 class EmptyForm(FlaskForm):

@@ -6,7 +6,7 @@ from blueprints.admin import auditchain, bp
 from blueprints.admin.auditlog import ACTION_LABELS, AuditFilter, audit_page, object_types
 from blueprints.admin.forms import AuditFilterForm
 from core.access import allow
-from core.forms import EmptyForm
+from core.forms import EmptyForm, select_choices
 from core.htmx import redirect_after_post, render
 from models import db
 
@@ -15,7 +15,7 @@ from models import db
 @allow("beheer")
 def audit_log():
     form = AuditFilterForm(request.args)
-    form.object_type.choices = [("", "Alle")] + [(t, t) for t in object_types()]
+    form.object_type.choices = select_choices([("", "Alle")] + [(t, t) for t in object_types()])
     filters = AuditFilter()
     if form.validate():
         filters = AuditFilter(

@@ -7,7 +7,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.budget.rules import pot_for
-from core.forms import MoneyField
+from core.forms import MoneyField, select_choices
 from models import MAATWERK_CATEGORY_LABELS, REQUEST_STATUS_LABELS, PotKind
 
 REQUIRED = "Dit veld is verplicht."
@@ -34,7 +34,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-CATEGORY_CHOICES = [(c.value, label) for c, label in MAATWERK_CATEGORY_LABELS.items()]
+CATEGORY_CHOICES = select_choices((c.value, label) for c, label in MAATWERK_CATEGORY_LABELS.items())
 
 
 class RequestForm(FlaskForm):
@@ -105,7 +105,7 @@ class SplitForm(FlaskForm):
             raise ValidationError("Het deel voor de life-coach kan niet groter zijn dan het totaal.")
 
 
-POT_CHOICES = [(PotKind.MAATWERK.value, "Maatwerk"), (PotKind.LIFECOACH.value, "Inhuur life-coach")]
+POT_CHOICES = select_choices([(PotKind.MAATWERK.value, "Maatwerk"), (PotKind.LIFECOACH.value, "Inhuur life-coach")])
 
 
 class ContributionForm(FlaskForm):
@@ -153,9 +153,13 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    categorie = SelectField("Categorie", choices=[("", "Alle categorieën"), *CATEGORY_CHOICES], validators=[Optional()])
+    categorie = SelectField(
+        "Categorie", choices=[*select_choices([("", "Alle categorieën")]), *CATEGORY_CHOICES], validators=[Optional()]
+    )
     status = SelectField(
         "Status",
-        choices=[("", "Alle statussen"), *[(s.value, label) for s, label in REQUEST_STATUS_LABELS.items()]],
+        choices=select_choices(
+            [("", "Alle statussen"), *[(s.value, label) for s, label in REQUEST_STATUS_LABELS.items()]]
+        ),
         validators=[Optional()],
     )

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError
+from wtforms import SelectChoice
 
 from blueprints.budget import bp
 from blueprints.budget.forms import (
@@ -52,6 +53,7 @@ from blueprints.budget.rules import (
 )
 from core.access import allow
 from core.audit import record
+from core.forms import select_choices
 from core.htmx import is_partial_request, redirect_after_post, render
 from core.money import MoneyError, parse_money
 from core.spreadsheet import Column, Sheet, csv_download, xlsx_download
@@ -263,7 +265,7 @@ def _coach_participants() -> list[Participant]:
 def _request_form(formdata=None) -> RequestForm:
     participants = _coach_participants()
     form = RequestForm(formdata=formdata) if formdata is not None else RequestForm()
-    form.participant_id.choices = [(p.id, p.full_name) for p in participants]
+    form.participant_id.choices = select_choices((p.id, p.full_name) for p in participants)
     names = {p.id: p.full_name for p in participants}
     goals = db.session.execute(
         select(Goal.id, Goal.participant_id, Goal.description)
@@ -271,10 +273,10 @@ def _request_form(formdata=None) -> RequestForm:
         .order_by(Goal.participant_id, Goal.id)
     ).all()
     form.goal_owner = {gid: pid for gid, pid, _ in goals}
-    grouped: dict = {"": [("", "Geen doel")]}
-    for gid, pid, text in goals:
-        grouped.setdefault(names[pid], []).append((gid, text[:80]))
-    form.goal_id.choices = grouped
+    # Grouped by participant; the empty choice sits in an unnamed group, as it always did.
+    form.goal_id.choices = [SelectChoice("", "Geen doel", optgroup="")] + [
+        SelectChoice(gid, text[:80], optgroup=names[pid]) for gid, pid, text in goals
+    ]
     if request.method == "GET" and request.args.get("deelnemer", type=int) in names:
         form.participant_id.data = request.args.get("deelnemer", type=int)
     return form
@@ -365,9 +367,10 @@ def _invoice_page(year: int, form: InvoiceForm, status: int = 200):
             .order_by(LifeCoachInvoice.invoice_date.desc(), LifeCoachInvoice.id.desc())
         )
     )
-    form.corrects_id.choices = [("", "Geen: dit is een gewone factuur")] + [
-        (i.id, f"{i.invoice_number} ({i.invoice_date:%d-%m-%Y})") for i in invoices if i.amount > 0
-    ]
+    form.corrects_id.choices = select_choices(
+        [("", "Geen: dit is een gewone factuur")]
+        + [(i.id, f"{i.invoice_number} ({i.invoice_date:%d-%m-%Y})") for i in invoices if i.amount > 0]
+    )
     return render(
         "budget/invoices.html",
         year=year,
@@ -469,12 +472,12 @@ def _year_page(budget_year: BudgetYear, status: int = 200, **forms):
 
 
 def _organisation_choices():
-    return [
+    return select_choices(
         (o.id, o.name)
         for o in db.session.scalars(
             select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
         )
-    ]
+    )
 
 
 @bp.route("/jaren/<int:year>", methods=["GET", "POST"])
@@ -554,7 +557,7 @@ def _month_choices() -> list[tuple[str, str]]:
 @allow("financien")
 def months():
     form = CloseMonthForm()
-    form.month.choices = _month_choices()
+    form.month.choices = select_choices(_month_choices())
     if request.method == "POST" and form.validate():
         year, month = (int(part) for part in form.month.data.split("-"))
 

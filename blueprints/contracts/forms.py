@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.contracts.drafting import MAX_SECTION_LENGTH, TEMPLATE_FIELDS
+from core.forms import choice_values
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,7 +30,7 @@ class NewContractForm(FlaskForm):
     partners = MultiCheckboxField("Partners die meetekenen", coerce=int)
 
     def validate_participant_id(self, field):
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in choice_values(field):
             raise ValidationError("Kies een deelnemer uit de lijst.")
 
 

@@ -32,7 +32,7 @@ from blueprints.contracts.queries import (
 )
 from core.access import allow
 from core.audit import record
-from core.forms import EmptyForm, form_status
+from core.forms import EmptyForm, choice_values, form_status, select_choices
 from core.htmx import redirect_after_post, render
 from models import (
     CONTRACT_STATUS_LABELS,
@@ -85,7 +85,7 @@ def _partner_choices():
         .where(Organisation.active.is_(True), Organisation.kind != "gemeente")
         .order_by(Organisation.name)
     ).all()
-    return [(o.id, o.name) for o in orgs]
+    return select_choices((o.id, o.name) for o in orgs)
 
 
 def _orgs(ids) -> list[Organisation]:
@@ -113,7 +113,7 @@ def new():
         .where(Participant.status.in_(("aangemeld", "intake", "actief")))
         .order_by(Participant.last_name, Participant.first_name)
     ).all()
-    form.participant_id.choices = [(p.id, f"{p.full_name} ({p.status_label})") for p in participants]
+    form.participant_id.choices = select_choices((p.id, f"{p.full_name} ({p.status_label})") for p in participants)
     form.partners.choices = _partner_choices()
     if request.method == "GET":
         chosen = request.args.get("deelnemer", type=int)
@@ -124,7 +124,7 @@ def new():
             form.partners.data = drafting.suggested_partner_ids(participant.id)
     if form.validate_on_submit() and _no_running_contract(form):
         participant = db.session.get(Participant, form.participant_id.data)
-        allowed = {value for value, _ in form.partners.choices}
+        allowed = choice_values(form.partners)
         partners = _orgs([i for i in form.partners.data or [] if i in allowed])
         contract = drafting.new_contract(participant, partners, form.start_date.data, _user())
         log_event(contract, "created", contract.versions[0], _user(), detail="versie 1 (concept)")
@@ -205,9 +205,10 @@ def edit(contract_id):
     users = _org_users([p.organisation_id for p in partner_parties_])
     for party in partner_parties_:
         field = form[f"signer_{party.organisation_id}"]
-        field.choices = [("", "Iedere actieve medewerker van de organisatie")] + [
-            (str(u.id), f"{u.name} ({u.email})") for u in users.get(party.organisation_id, [])
-        ]
+        field.choices = select_choices(
+            [("", "Iedere actieve medewerker van de organisatie")]
+            + [(str(u.id), f"{u.name} ({u.email})") for u in users.get(party.organisation_id, [])]
+        )
     if request.method == "GET":
         form.start_date.data = concept.start_date
         form.partners.data = [p.organisation_id for p in partner_parties_]
@@ -217,7 +218,7 @@ def edit(contract_id):
             form[f"signer_{party.organisation_id}"].data = str(party.signer_user_id or "")
             form[f"resign_{party.organisation_id}"].data = party.resign_requested
     if form.validate_on_submit():
-        allowed = {value for value, _ in form.partners.choices}
+        allowed = choice_values(form.partners)
         partners = _orgs([i for i in form.partners.data or [] if i in allowed])
         signers = {}
         for party in partner_parties_:
@@ -553,7 +554,7 @@ def diff(contract_id):
         return redirect_after_post(_show_url(contract))
     form = DiffForm(request.args)
     choices = [(v.number, f"Versie {v.number} ({v.status_label})") for v in contract.versions]
-    form.van.choices = form.naar.choices = choices
+    form.van.choices = form.naar.choices = select_choices(choices)
     numbers = [v.number for v in contract.versions]
     old_n = form.van.data if form.validate() and form.van.data in numbers else numbers[-2]
     new_n = form.naar.data if form.naar.data in numbers else numbers[-1]

@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from blueprints.auth.passwords import MAX_LENGTH, password_problem
 from blueprints.partners.commitments import NOTE_MAX, QUANTITY_MAX
-from core.forms import MoneyField, email_address
+from core.forms import MoneyField, email_address, select_choices
 from models import (
     COMMITMENT_KIND_LABELS,
     COMMITMENT_STATUS_LABELS,
@@ -72,7 +72,7 @@ class OrganisationForm(DutchForm):
     )
     kind = SelectField(
         "Soort organisatie",
-        choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()],
+        choices=select_choices((k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()),
         validate_choice=True,
     )
     contact_name = StringField(
@@ -152,7 +152,9 @@ class CommitmentForm(DutchForm):
         coerce=_coerce_optional_int,
         description="Kies een deelnemer, of 'Hele pilot' voor een toezegging aan de pilot als geheel.",
     )
-    kind = SelectField("Soort toezegging", choices=[(k.value, label) for k, label in COMMITMENT_KIND_LABELS.items()])
+    kind = SelectField(
+        "Soort toezegging", choices=select_choices((k.value, label) for k, label in COMMITMENT_KIND_LABELS.items())
+    )
     description = TextAreaField(
         "Wat is er toegezegd",
         filters=[_strip],
@@ -174,11 +176,11 @@ class CommitmentForm(DutchForm):
 
     def __init__(self, *args, organisations, participants, contacts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = [(None, "Kies een partner")] + organisations
-        self.participant_id.choices = [(None, "Hele pilot")] + participants
-        self.contact_user_id.choices = [(None, "Geen vaste contactpersoon")] + [
-            (uid, label) for uid, label, _ in contacts
-        ]
+        self.organisation_id.choices = select_choices([(None, "Kies een partner"), *organisations])
+        self.participant_id.choices = select_choices([(None, "Hele pilot"), *participants])
+        self.contact_user_id.choices = select_choices(
+            [(None, "Geen vaste contactpersoon")] + [(uid, label) for uid, label, _ in contacts]
+        )
         self._contact_orgs = {uid: org_id for uid, _, org_id in contacts}
 
     def validate_organisation_id(self, field):
@@ -215,7 +217,9 @@ class CommitmentForm(DutchForm):
 
 
 class StatusForm(DutchForm):
-    status = SelectField("Nieuwe status", choices=[(s.value, label) for s, label in COMMITMENT_STATUS_LABELS.items()])
+    status = SelectField(
+        "Nieuwe status", choices=select_choices((s.value, label) for s, label in COMMITMENT_STATUS_LABELS.items())
+    )
     on_date = DateField("Datum", validators=[InputRequired("Vul de datum in.")])
     note = TextAreaField(
         "Notitie",

@@ -4,13 +4,13 @@ from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import Select, html_params
 
 from blueprints.youths import eligibility
 from blueprints.youths.workflow import COMPLETION_OUTCOMES
-from core.forms import email_address, no_control_characters
+from core.forms import email_address, no_control_characters, select_choices
 from core.localtime import local_now
 from models import (
     ATTENDANCE_LABELS,
@@ -38,33 +38,37 @@ def date_between(earliest, latest, message):
     return check
 
 
-def choices(labels: dict, empty: str | None = None) -> list[tuple[str, str]]:
+def choices(labels: dict, empty: str | None = None) -> list[SelectChoice]:
     options = [(str(k), v) for k, v in labels.items()]
-    return [("", empty), *options] if empty is not None else options
+    return select_choices([("", empty), *options] if empty is not None else options)
 
 
-EDUCATION_CHOICES = [
-    ("", "Kies het hoogste onderwijs"),
-    ("geen", "Geen diploma"),
-    ("praktijkonderwijs", "Praktijkonderwijs"),
-    ("vmbo", "Vmbo"),
-    ("mbo1", "Mbo 1 (entree)"),
-    ("havo_vwo_zonder", "Havo of vwo zonder diploma"),
-    ("mbo2_plus", "Mbo 2 of hoger"),
-    ("havo_vwo", "Havo- of vwo-diploma"),
-    ("anders", "Anders (buitenlands diploma, ...)"),
-]
+EDUCATION_CHOICES = select_choices(
+    [
+        ("", "Kies het hoogste onderwijs"),
+        ("geen", "Geen diploma"),
+        ("praktijkonderwijs", "Praktijkonderwijs"),
+        ("vmbo", "Vmbo"),
+        ("mbo1", "Mbo 1 (entree)"),
+        ("havo_vwo_zonder", "Havo of vwo zonder diploma"),
+        ("mbo2_plus", "Mbo 2 of hoger"),
+        ("havo_vwo", "Havo- of vwo-diploma"),
+        ("anders", "Anders (buitenlands diploma, ...)"),
+    ]
+)
 
 
 # --------------------------------------------------------------------------- list
 
 
-SORT_CHOICES = [
-    ("naam", "Naam"),
-    ("start", "Startdatum (nieuwste eerst)"),
-    ("einde", "Einddatum (eerst aflopend)"),
-    ("status", "Status"),
-]
+SORT_CHOICES = select_choices(
+    [
+        ("naam", "Naam"),
+        ("start", "Startdatum (nieuwste eerst)"),
+        ("einde", "Einddatum (eerst aflopend)"),
+        ("status", "Status"),
+    ]
+)
 
 
 class ParticipantFilterForm(FlaskForm):
@@ -195,13 +199,13 @@ class ExtendForm(FlaskForm):
 
 # --------------------------------------------------------------------------- ZRM and ladder
 
-SCORE_CHOICES = (
+SCORE_CHOICES = select_choices(
     [("", "Kies een score")]
     + [(str(k), f"{k} – {v}") for k, v in ZRM_LEVEL_LABELS.items()]
     + [("ng", "Niet gescoord (niet van toepassing)")]
 )
-LADDER_CHOICES = [("", "Kies een trede")] + [(str(k), f"{k} – {v}") for k, v in LADDER_LABELS.items()]
-ASSESSMENT_KINDS = [("intake", "Intake"), ("tussentijds", "Tussentijds"), ("eind", "Eindmeting")]
+LADDER_CHOICES = select_choices([("", "Kies een trede")] + [(str(k), f"{k} – {v}") for k, v in LADDER_LABELS.items()])
+ASSESSMENT_KINDS = select_choices([("intake", "Intake"), ("tussentijds", "Tussentijds"), ("eind", "Eindmeting")])
 
 
 class AssessmentForm(FlaskForm):
@@ -291,8 +295,8 @@ class SharedOptionsSelect(Select):
         if shared is None or field.data:
             return super().__call__(field, **kwargs)
         if shared.options_html is None:
-            render = type(self)._dispatch_render_option()
-            shared.options_html = Markup("").join(render(choice) for choice in field._iter_choices_normalized())
+            # Public API only: `iter_choices` yields WTForms' Choice, `render_option` draws one option.
+            shared.options_html = Markup("").join(self.render_option(choice) for choice in field.iter_choices())
         kwargs.setdefault("id", field.id)
         if field.flags.required and "required" not in kwargs:
             kwargs["required"] = True
