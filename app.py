@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from blueprints import register_blueprints
+from cli import register_cli
 from core import access, audit, formatting, seal, security  # noqa: F401  (audit registers its listener)
 from core.errors import register_error_handlers
 from core.logs import configure_logging
@@ -52,8 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     @app.context_processor
     def inject_settings():
         return {"htmx_url": app.config["HTMX_URL"], "htmx_sri": app.config["HTMX_SRI"]}
-
-    from cli import register_cli
 
     register_cli(app)
     return app

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from backup import backup_command, restore_command
 from blueprints.admin import auditchain
 from blueprints.auth.accounts import disable_user, enable_user, reset_user_second_factor
+from blueprints.auth.oidc import link_subject
 from blueprints.auth.passwords import hash_password, password_problem
 from blueprints.auth.signin import find_user
 from blueprints.auth.totp import needs_second_factor
 from core.forms import is_email_address
+from demo import DEMO_ACCOUNTS, DemoRefused, load_demo
 from models import Organisation, Role, User, db
 
 users_cli = AppGroup("users", help="Gebruikers beheren.")
@@ -145,8 +147,6 @@ def reset_second_factor_command(email):
 @click.argument("subject")
 def link_sso_command(email, subject):
     """Koppel een account aan een gemeenteaccount (Entra ID: de object-id van de persoon)."""
-    from blueprints.auth.oidc import link_subject
-
     user = _user_or_fail(email)
     try:
         link_subject(user, subject)
@@ -160,8 +160,6 @@ def link_sso_command(email, subject):
 @click.option("--if-empty", is_flag=True, help="Alleen laden als er nog geen gebruikers zijn; anders niets doen.")
 def load_demo_command(if_empty):
     """Laad een realistische demo van de pilot (nooit in productie)."""
-    from demo import DEMO_ACCOUNTS, DemoRefused, load_demo
-
     if db.session.scalar(select(func.count(User.id))):
         if not if_empty:
             raise click.ClickException("De database is niet leeg; demodata wordt alleen in een lege database geladen.")

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import g, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -57,8 +58,6 @@ def _actor():
         return _background_actor.get()
     if has_request_context():
         label = g.get("audit_actor_label")
-        from flask_login import current_user
-
         if current_user and current_user.is_authenticated:
             return current_user.id, current_user.email
         return None, label or "anoniem"

@@ -9,7 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from core.audit import record
 from core.htmx import is_partial_request
+from models import AuditLog, db
 
 log = logging.getLogger("perspectiefjaar.errors")
 
@@ -37,8 +39,6 @@ READ_FAILED = "Er ging bij ons iets mis bij het tonen van deze pagina. Probeer h
 @event.listens_for(Session, "after_flush")
 def _note_change(session, flush_context) -> None:
     """Remember that this transaction holds a real change (audit rows alone, e.g. a logged view, are none)."""
-    from models import AuditLog
-
     if any(not isinstance(obj, AuditLog) for obj in (*session.new, *session.dirty, *session.deleted)):
         session.info["pj_changed"] = True
 
@@ -84,9 +84,6 @@ def register_error_handlers(app) -> None:
             return error
         incident = uuid.uuid4().hex[:8]
         if error.code == 403:
-            from core.audit import record
-            from models import db
-
             try:
                 record(
                     db.session,
@@ -105,7 +102,5 @@ def register_error_handlers(app) -> None:
     def unexpected_error(error):
         incident = uuid.uuid4().hex[:8]
         log.exception("unexpected error incident=%s", incident, extra={"incident": incident})
-        from models import db
-
         db.session.rollback()
         return error_page(500, incident, failure_text())

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.history import keep_old_values
+from core.money import cents_sum
 from models import MaatwerkParticipantTotal, MaatwerkRequest, MaatwerkTotal
 
 SPEND_STATUSES = ("goedgekeurd", "betaald")
@@ -123,7 +124,7 @@ def _keep_totals(session, flush_context) -> None:
 def recomputed_totals(session) -> tuple[dict, dict]:
     """The totals as they follow from the requests themselves (for `rebuild_totals` and the check)."""
     req = MaatwerkRequest
-    amount = func.coalesce(func.sum(func.round(req.amount * 100)), 0)
+    amount = cents_sum(req.amount)
     month = _month_sql(session)
     by_key = {
         (p, c, s, int(m)): (int(n), int(a))
@@ -181,7 +182,7 @@ def rebuild_totals(session) -> None:
     caller commits.
     """
     req = MaatwerkRequest
-    amount = func.coalesce(func.sum(func.round(req.amount * 100)), 0)
+    amount = cents_sum(req.amount)
     month = _month_sql(session)
     session.execute(delete(MaatwerkTotal))
     session.execute(delete(MaatwerkParticipantTotal))

@@ -7,6 +7,7 @@ be negative (ZRM change), then the bars grow left and right from a zero line.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.money import format_money
 from core.svg import length, slots
 
 WIDTH = 720
@@ -117,8 +118,6 @@ def month_label(month, many: bool) -> str:
 
 def charts_for(report) -> dict[str, Chart]:
     """The charts of one report, from figures already computed (no queries)."""
-    from core.money import format_money
-
     many = len(report.inflow) > 12
     zrm_rows = [
         (d.label, d.average or 0, "nog geen" if d.average is None else _signed(d.average))

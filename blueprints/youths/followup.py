@@ -6,7 +6,7 @@ conversations do not count yet. Plain rules, no HTTP.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -69,7 +69,3 @@ def attention_reasons(
     if overdue_actions:
         reasons.append(f"{overdue_actions} {'actie' if overdue_actions == 1 else 'acties'} over de streefdatum")
     return reasons
-
-
-def ending_soon(end_date: date, today: date) -> bool:
-    return today <= end_date <= today + timedelta(days=ENDING_WITHIN_DAYS)

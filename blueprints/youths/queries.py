@@ -95,13 +95,6 @@ def get_participant(participant_id: int) -> Participant:
     return participant
 
 
-def get_goal(goal_id: int) -> Goal:
-    goal = db.session.get(Goal, goal_id, options=[joinedload(Goal.participant)])
-    if goal is None:
-        abort(404)
-    return goal
-
-
 def get_action(action_id: int) -> Action:
     action = db.session.get(Action, action_id, options=[joinedload(Action.goal).joinedload(Goal.participant)])
     if action is None:
