@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaFi
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from blueprints.mijn.home import MAX_MESSAGE, MAX_REASON
-from core.forms import no_control_characters
+from core.forms import no_control_characters, select_choices
 
 
 def not_only_spaces(form, field):
@@ -84,12 +84,14 @@ class MessageForm(FlaskForm):
 class ReminderForm(FlaskForm):
     channel = RadioField(
         "Hoe wil je een herinnering krijgen?",
-        choices=[
-            ("email", "Per e-mail"),
-            ("sms", "Per sms"),
-            ("beide", "Per e-mail en sms"),
-            ("geen", "Ik wil geen herinnering"),
-        ],
+        choices=select_choices(
+            [
+                ("email", "Per e-mail"),
+                ("sms", "Per sms"),
+                ("beide", "Per e-mail en sms"),
+                ("geen", "Ik wil geen herinnering"),
+            ]
+        ),
         validators=[InputRequired("Kies hoe je een herinnering wilt krijgen.")],
     )
 
