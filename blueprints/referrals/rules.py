@@ -68,7 +68,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9+() -]{6,30}$")
 YES = {"ja", "j", "yes", "y", "1", "x", "waar", "true"}
 NO = {"nee", "n", "no", "0", "", "onwaar", "false"}
-EDUCATION = {key: label for key, label in EDUCATION_CHOICES if key}
+EDUCATION = {choice.value: choice.label for choice in EDUCATION_CHOICES if choice.value}
 # Diplomas that are a startkwalificatie: a list that names one needs no separate yes/no column.
 QUALIFYING_EDUCATION = {"mbo2_plus", "havo_vwo"}
 LIMITS = {"first_name": 100, "infix": 30, "last_name": 100, "email": 254, "phone": 30, "address": 300}
