@@ -4,13 +4,18 @@ Includes the case file, maatwerk requests, commitments, contracts with versions 
 access log (who viewed the file when) and which partners saw what: partner organisations that are a
 party to a sent contract version or hold a commitment, and every audit entry of a partner user on the
 participant's objects. Knows nothing of HTTP; the view audits the export.
+
+Each record is exported with every mapped column of its table (`_columns`), except the columns named
+in `LEFT_OUT` with the reason. So a new column is in the export by itself, and
+tests/test_privacy_columns.py fails when a table holding participant data is neither exported
+(`EXPORTED_TABLES`) nor left out with a reason (`LEFT_OUT_TABLES`).
 """
 
 import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.pdf import DutchPDF
@@ -25,11 +30,80 @@ from models import (
     Goal,
     MaatwerkRequest,
     Organisation,
+    OutboxMessage,
     Participant,
+    PortalMessage,
     StatusChange,
     User,
     utcnow,
 )
+
+STAFF = "a staff account; who did what is in the audit trail and, where it matters, named beside it"
+PARENT = "the record it belongs to: it stands inside that record in the export"
+
+# Columns not exported, per table, with the reason. Everything else a table maps is exported.
+LEFT_OUT: dict[str, dict[str, str]] = {
+    "participant": {"coach_id": "exported as the coach's name ('coach')"},
+    "status_change": {"participant_id": PARENT, "changed_by_id": "exported as a name ('by')"},
+    "assessment": {"participant_id": PARENT, "assessed_by_id": STAFF},
+    "zrm_score": {"id": "internal number", "assessment_id": PARENT},
+    "goal": {"participant_id": PARENT, "created_by_id": STAFF},
+    "goal_action": {"goal_id": PARENT, "organisation_id": "exported as the partner's name ('organisation')"},
+    "conversation": {
+        "participant_id": PARENT,
+        "coach_id": STAFF,
+        "ics_sequence": "technical: the calendar invitation's revision number",
+        "reminder_claimed_at": "technical: when the reminder job took the message",
+    },
+    "maatwerk_request": {
+        "participant_id": PARENT,
+        "pot_id": "the municipality's budget pot; the year follows from the dates",
+        "requested_by_id": STAFF,
+        "decided_by_id": STAFF,
+        "paid_by_id": STAFF,
+    },
+    "commitment": {
+        "participant_id": PARENT,
+        "organisation_id": "exported as the partner's name ('organisation')",
+        "contact_user_id": STAFF,
+        "created_by_id": STAFF,
+    },
+    "commitment_update": {"commitment_id": PARENT, "actor_id": STAFF},
+    "contract": {"participant_id": PARENT, "created_by_id": STAFF},
+    "contract_version": {"contract_id": PARENT, "created_by_id": STAFF},
+    "contract_party": {
+        "version_id": PARENT,
+        "organisation_id": "exported as the organisation's name ('organisation')",
+        "signer_user_id": STAFF,
+    },
+    "contract_signature": {
+        "version_id": PARENT,
+        "user_id": STAFF,
+        "witness_user_id": STAFF,
+        "link_id": "the one-time signing link (only its hash is stored)",
+    },
+    "contract_decline": {"version_id": PARENT, "user_id": STAFF, "link_id": "the one-time signing link"},
+    "portal_message": {"participant_id": PARENT, "read_by_id": STAFF},
+    "outbox_message": {
+        "participant_id": PARENT,
+        "contract_id": "the contract it is about, exported under 'contracts'",
+        "conversation_id": "the appointment it is about, exported under 'conversations'",
+        "html": "the same text as 'body', with layout",
+        "attempts": "technical: sending attempts",
+        "claimed_at": "technical: when the sender took the message",
+    },
+}
+OUTCOME_COLUMNS = ("outcome", "outcome_date", "outcome_note", "dropout_reason")  # their own section
+EXPORTED_TABLES = frozenset(LEFT_OUT)
+
+# Tables that refer to a participant but are not part of the export, and why.
+LEFT_OUT_TABLES = {
+    "maatwerk_participant_total": "derived running totals of the maatwerk requests, which are exported",
+    "assessment_progress": "derived from the assessments, which are exported",
+    "participant_purge": "the municipality's own record of when the file is destroyed (shown on the privacy page)",
+    "portal_code": "one-time sign-in codes, stored only as a hash; they expire within minutes",
+    "referral_import_row": "the referral list row as imported; what it held is in the participant's record",
+}
 
 
 def _plain(value):
@@ -37,11 +111,23 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes):
+        return f"({len(value)} bytes)"
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
-def _row(obj, *names) -> dict:
-    return {name: _plain(getattr(obj, name)) for name in names}
+def _columns(obj, skip=()) -> dict:
+    """Every mapped column of `obj`, except those in LEFT_OUT for its table (and `skip`)."""
+    left_out = LEFT_OUT.get(obj.__tablename__, {})
+    return {
+        attr.key: _plain(getattr(obj, attr.key))
+        for attr in inspect(obj).mapper.column_attrs
+        if attr.key not in left_out and attr.key not in skip
+    }
 
 
 def _audit(entry: AuditLog, users: dict[int, User]) -> dict:
@@ -101,6 +187,13 @@ def collect(session: Session, participant_id: int) -> dict | None:
         .order_by(Contract.id)
     ).all()
 
+    portal_messages = session.scalars(
+        select(PortalMessage).where(PortalMessage.participant_id == pid).order_by(PortalMessage.created_at)
+    ).all()
+    outbox = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.participant_id == pid).order_by(OutboxMessage.created_at)
+    ).all()
+
     targets = {
         "participant": [pid],
         "contract": [c.id for c in contracts],
@@ -146,99 +239,47 @@ def collect(session: Session, participant_id: int) -> dict | None:
 
     return {
         "generated_at": _plain(utcnow()),
-        "participant": _row(
-            participant,
-            "id",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "email",
-            "phone",
-            "address",
-            "highest_education",
-            "has_startkwalificatie",
-            "referral_source",
-            "start_date",
-            "end_date",
-            "status",
-            "eligibility_exception",
-            "extension_reason",
-            "created_at",
-        )
+        "participant": _columns(participant, skip=OUTCOME_COLUMNS)
         | {"coach": participant.coach.name if participant.coach else None},
-        "outcome": _row(participant, "outcome", "outcome_date", "outcome_note", "dropout_reason"),
-        "status_history": [
-            _row(s, "from_status", "to_status", "changed_on", "note")
-            | {"by": s.changed_by.name if s.changed_by else None}
-            for s in status_history
-        ],
-        "assessments": [
-            _row(a, "assessed_on", "kind", "ladder_rung", "growth_rung", "note")
-            | {"zrm_scores": {s.domain: s.score for s in a.scores}}
-            for a in assessments
-        ],
+        "outcome": {name: _plain(getattr(participant, name)) for name in OUTCOME_COLUMNS},
+        "status_history": [_columns(s) | {"by": s.changed_by.name if s.changed_by else None} for s in status_history],
+        "assessments": [_columns(a) | {"zrm_scores": {s.domain: s.score for s in a.scores}} for a in assessments],
         "goals": [
-            _row(g, "domain", "description", "target_date", "status", "created_at")
-            | {"actions": [_row(x, "description", "who", "due_date", "done", "done_on") for x in g.actions]}
+            _columns(g)
+            | {
+                "actions": [
+                    _columns(x) | {"organisation": x.organisation.name if x.organisation else None} for x in g.actions
+                ]
+            }
             for g in goals
         ],
-        "conversations": [
-            _row(c, "held_at", "kind", "attendance", "cancel_reason", "summary", "next_action") for c in conversations
-        ],
-        "maatwerk_requests": [
-            _row(
-                r,
-                "id",
-                "category",
-                "description",
-                "supplier",
-                "amount",
-                "expected_on",
-                "justification",
-                "status",
-                "requested_at",
-                "decided_at",
-                "rejection_reason",
-                "invoice_number",
-                "paid_on",
-            )
-            for r in requests
-        ],
+        "conversations": [_columns(c) for c in conversations],
+        "maatwerk_requests": [_columns(r) for r in requests],
         "commitments": [
-            _row(c, "id", "kind", "description", "status", "due_date", "created_at")
-            | {
-                "organisation": c.organisation.name,
-                "updates": [_row(u, "on_date", "old_status", "new_status", "note") for u in c.updates],
-            }
+            _columns(c) | {"organisation": c.organisation.name, "updates": [_columns(u) for u in c.updates]}
             for c in commitments
         ],
         "contracts": [
-            {
+            _columns(c)
+            | {
                 "reference": c.reference,
-                "status": c.status,
                 "versions": [
-                    _row(v, "number", "status", "start_date", "end_date", "canonical_text", "text_sha256", "frozen_at")
+                    _columns(v)
                     | {
                         "parties": [
-                            {
-                                "kind": p.kind,
-                                "name": p.name,
-                                "organisation": p.organisation.name if p.organisation else None,
-                            }
+                            _columns(p) | {"organisation": p.organisation.name if p.organisation else None}
                             for p in v.parties
                         ],
-                        "signatures": [
-                            _row(s, "signer_name", "method", "authentication", "signed_at", "ip", "user_agent")
-                            | {"intent_text": s.intent_text, "version_sha256": s.version_sha256}
-                            for s in v.signatures
-                        ],
-                        "declines": [_row(d, "name", "reason", "declined_at") for d in v.declines],
+                        "signatures": [_columns(s) for s in v.signatures],
+                        "declines": [_columns(d) for d in v.declines],
                     }
                     for v in c.versions
                 ],
             }
             for c in contracts
         ],
+        "messages_to_coach": [_columns(m) for m in portal_messages],
+        "messages_sent": [_columns(m) for m in outbox],
         "access_log": access_log,
         "partners": {"organisations": list(partner_orgs.values()), "audit": partner_entries},
     }
@@ -273,6 +314,8 @@ SECTION_TITLES = {
     "maatwerk_requests": "Maatwerkaanvragen",
     "commitments": "Toezeggingen van partners",
     "contracts": "Inspanningscontracten",
+    "messages_to_coach": "Berichten aan de coach",
+    "messages_sent": "Verstuurde e-mails en sms'jes",
     "access_log": "Wie heeft het dossier bekeken",
     "partners": "Welke partners zagen wat",
 }
