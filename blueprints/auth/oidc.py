@@ -256,6 +256,11 @@ def resolve_account(claims: dict, role_groups: dict[str, str], groups_claim: str
     return SsoResult(user, "created")
 
 
+def may_use_sso(user: User) -> bool:
+    """Staff sign in with the municipality's account; partners never do."""
+    return user.role in SSO_ROLES
+
+
 def _check_account(user: User) -> SsoResult | None:
     if user.role == "partner":
         return SsoResult(user, "partner")

@@ -42,7 +42,7 @@ ANSWER_INVALID = (
 
 @bp.app_context_processor
 def inject_sso():
-    return {"sso_enabled": oidc.is_configured()}
+    return {"sso_enabled": oidc.is_configured(), "may_use_sso": oidc.may_use_sso}
 
 
 @bp.route("/inloggen/gemeente", methods=["POST"])

@@ -19,7 +19,7 @@ from blueprints.referrals.parsing import MAX_BYTES, FileProblem, read_table
 from blueprints.referrals.results import result_download
 from blueprints.youths import queries as youth_queries
 from core.access import allow
-from core.forms import EmptyForm
+from core.forms import EmptyForm, form_status
 from core.htmx import is_partial_request, redirect_after_post, render
 from models import ReferralImport, ReferralImportRow, ReferralImportStatus, db
 
@@ -119,7 +119,7 @@ def mapping(import_id: int):
             db.session.commit()
             flash(_dry_run_message(counts), "success")
             return redirect_after_post(url_for("referrals.show", import_id=job.id))
-    status = 422 if form.errors else 200
+    status = form_status(form)
     preview = _preview(job)
     return render("referrals/mapping.html", job=job, form=form, fields=rules.FIELDS, preview=preview, status=status)
 
