@@ -144,6 +144,10 @@ def _audit(entry: AuditLog, users: dict[int, User]) -> dict:
     }
 
 
+def _of_participant(session: Session, model, pid: int, order) -> list:
+    return session.scalars(select(model).where(model.participant_id == pid).order_by(order, model.id)).all()
+
+
 def collect(session: Session, participant_id: int) -> dict | None:
     """The full export as plain JSON-ready data; None when the participant does not exist."""
     participant = session.get(Participant, participant_id)
@@ -162,12 +166,8 @@ def collect(session: Session, participant_id: int) -> dict | None:
     goals = session.scalars(
         select(Goal).where(Goal.participant_id == pid).options(selectinload(Goal.actions)).order_by(Goal.id)
     ).all()
-    conversations = session.scalars(
-        select(Conversation).where(Conversation.participant_id == pid).order_by(Conversation.held_at)
-    ).all()
-    requests = session.scalars(
-        select(MaatwerkRequest).where(MaatwerkRequest.participant_id == pid).order_by(MaatwerkRequest.requested_at)
-    ).all()
+    conversations = _of_participant(session, Conversation, pid, Conversation.held_at)
+    requests = _of_participant(session, MaatwerkRequest, pid, MaatwerkRequest.requested_at)
     commitments = session.scalars(
         select(Commitment)
         .where(Commitment.participant_id == pid)
@@ -187,12 +187,8 @@ def collect(session: Session, participant_id: int) -> dict | None:
         .order_by(Contract.id)
     ).all()
 
-    portal_messages = session.scalars(
-        select(PortalMessage).where(PortalMessage.participant_id == pid).order_by(PortalMessage.created_at)
-    ).all()
-    outbox = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.participant_id == pid).order_by(OutboxMessage.created_at)
-    ).all()
+    portal_messages = _of_participant(session, PortalMessage, pid, PortalMessage.created_at)
+    outbox = _of_participant(session, OutboxMessage, pid, OutboxMessage.created_at)
 
     targets = {
         "participant": [pid],
