@@ -18,7 +18,7 @@ SPREAD = ""  # coach choice: spread the new people evenly over the active coache
 class UploadForm(FlaskForm):
     source = SelectField(
         "Van wie komt de lijst?",
-        choices=[SelectChoice(value, label) for value, label in choices(REFERRAL_LABELS, "Kies de verwijzer")],
+        choices=choices(REFERRAL_LABELS, "Kies de verwijzer"),
         validators=[InputRequired("Kies van wie de lijst komt.")],
     )
     upload = FileField("Bestand (CSV of Excel, hoogstens 20 MB)", validators=[FileRequired("Kies een bestand.")])

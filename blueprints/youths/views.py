@@ -31,7 +31,7 @@ from blueprints.youths.forms import (
 )
 from core.access import allow
 from core.audit import record
-from core.forms import EmptyForm, form_status
+from core.forms import EmptyForm, form_status, select_choices
 from core.htmx import is_partial_request, redirect_after_post, render
 from core.localtime import local_now, to_local, to_utc
 from models import (
@@ -78,7 +78,7 @@ def commit_view_entry() -> None:
 def index():
     form = ParticipantFilterForm(request.args)
     coach_list = queries.coaches()
-    form.coach.choices = [("", "Alle life-coaches")] + [(str(c.id), c.name) for c in coach_list]
+    form.coach.choices = select_choices([("", "Alle life-coaches")] + [(str(c.id), c.name) for c in coach_list])
     form.validate()  # invalid values are shown at the field and simply not used as a filter
     filters = queries.ListFilter(
         q="" if form.q.errors else (form.q.data or "").strip(),
@@ -98,7 +98,9 @@ def index():
 @allow(COACH)
 def new():
     form = IntakeForm()
-    form.coach_id.choices = [("", "Kies een life-coach")] + [(str(c.id), c.name) for c in queries.coaches()]
+    form.coach_id.choices = select_choices(
+        [("", "Kies een life-coach")] + [(str(c.id), c.name) for c in queries.coaches()]
+    )
     if request.method == "GET":
         form.coach_id.data = str(current_user.id)
     if form.validate_on_submit():
@@ -168,7 +170,9 @@ def show(participant_id: int):
 def edit_details(participant_id: int):
     participant = open_file(participant_id)
     form = DetailsForm(obj=participant)
-    form.coach_id.choices = [("", "Kies een life-coach")] + [(str(c.id), c.name) for c in queries.coaches()]
+    form.coach_id.choices = select_choices(
+        [("", "Kies een life-coach")] + [(str(c.id), c.name) for c in queries.coaches()]
+    )
     if request.method == "GET":
         form.coach_id.data = str(participant.coach_id or "")
     if form.validate_on_submit():
@@ -309,7 +313,9 @@ def new_assessment(participant_id: int):
 def who_choices(organisations) -> SharedChoices:
     """Who does an action: one list shared by every goal's form (its options are rendered once)."""
     return SharedChoices(
-        [("deelnemer", "Deelnemer"), ("coach", "Life-coach")] + [(f"partner-{o.id}", o.name) for o in organisations]
+        select_choices(
+            [("deelnemer", "Deelnemer"), ("coach", "Life-coach")] + [(f"partner-{o.id}", o.name) for o in organisations]
+        )
     )
 
 
