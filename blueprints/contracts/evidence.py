@@ -1,7 +1,8 @@
 """The HTTP side of the one signing path: the request's evidence in, refusals out at their form fields.
 
-Every door (partner portal, municipality, in person, participant link) calls `sign_from_request`;
-the checks themselves are `signing.sign_through`, without HTTP.
+Every door (partner portal, municipality, in person, participant link) calls `sign_from_request`
+and `decline_from_request`; the checks themselves are `signing.sign_through` and
+`signing.decline_version`, without HTTP.
 """
 
 from flask import request
@@ -41,3 +42,26 @@ def sign_from_request(
         return None
     db.session.commit()
     return result
+
+
+def decline_from_request(version: ContractVersion, party: ContractParty, form, *, user=None, link=None) -> str | None:
+    """Record a refusal to sign with the request's evidence and commit; the refusal's own refusal
+    (a closed version, a party that already signed) comes back as its Dutch message."""
+    ip, agent = client_evidence()
+    try:
+        signing.decline_version(
+            version,
+            party,
+            name=form.name.data,
+            reason=form.reason.data,
+            user=user,
+            link=link,
+            ip=ip,
+            user_agent=agent,
+            actor=user,
+        )
+    except signing.SigningError as exc:
+        db.session.rollback()
+        return str(exc)
+    db.session.commit()
+    return None

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from blueprints.contracts import bp, delivery, documents, drafting, links, outbox, rules, signing
 from blueprints.contracts.diff import compare_versions
 from blueprints.contracts.events import EVENT_LABELS, log_event
-from blueprints.contracts.evidence import client_evidence, sign_from_request
+from blueprints.contracts.evidence import decline_from_request, sign_from_request
 from blueprints.contracts.forms import (
     DeclineForm,
     DiffForm,
@@ -448,24 +448,11 @@ def municipality_decline(contract_id):
     return _decline_and_respond(contract, version, party, form, _show_url(contract))
 
 
-def _decline_and_respond(contract, version, party, form, target, user=None):
-    ip, agent = client_evidence()
-    try:
-        signing.decline_version(
-            version,
-            party,
-            name=form.name.data,
-            reason=form.reason.data,
-            user=user or _user(),
-            ip=ip,
-            user_agent=agent,
-            actor=_user(),
-        )
-    except signing.SigningError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+def _decline_and_respond(contract, version, party, form, target):
+    refused = decline_from_request(version, party, form, user=_user())
+    if refused is not None:
+        flash(refused, "error")
         return redirect_after_post(target)
-    db.session.commit()
     flash(f"Vastgelegd: {party.name} tekent deze versie niet. De life-coach ziet dit direct.", "info")
     return redirect_after_post(target)
 

@@ -8,7 +8,7 @@ from flask import Response, abort, redirect, session, url_for
 
 from blueprints.contracts import delivery, documents, drafting, links, signing
 from blueprints.contracts.events import log_event
-from blueprints.contracts.evidence import client_evidence, sign_from_request
+from blueprints.contracts.evidence import decline_from_request, sign_from_request
 from blueprints.contracts.forms import BirthDateForm, LinkSignForm, ParticipantDeclineForm
 from blueprints.sign import bp
 from core.access import PUBLIC, allow
@@ -163,15 +163,9 @@ def decline(token):
     form = ParticipantDeclineForm(prefix="weiger")
     if not form.validate_on_submit():
         return _page(link, token, decline_form=form, status=422)
-    ip, agent = client_evidence()
-    try:
-        signing.decline_version(
-            version, party, name=form.name.data, reason=form.reason.data, link=link, ip=ip, user_agent=agent
-        )
-    except signing.SigningError as exc:
-        db.session.rollback()
-        return render("sign/problem.html", problem=str(exc), status=409)
-    db.session.commit()
+    refused = decline_from_request(version, party, form, link=link)
+    if refused is not None:
+        return render("sign/problem.html", problem=refused, status=409)
     session.pop(SESSION_KEY, None)
     session["signing_done"] = "geweigerd"
     return redirect_after_post(url_for("sign.done"))
