@@ -180,6 +180,7 @@ MATRIX = {
     "system.healthz": row(get=(200, 200, 200, 200, 200, 200), post=None),
     "youths.edit_conversation": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.edit_details": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
+    "youths.correct_outcome": row(get=(302, 200, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 403)),
     "youths.extend": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.goal_status": row(get=None, post=(302, 422, 403, 403, 403, 403)),
     "youths.index": row(get=(302, 200, 403, 403, 403, 403), post=None),

@@ -190,6 +190,31 @@ class StatusForm(FlaskForm):
     reason = TextAreaField("Reden van uitval", validators=[Optional(), Length(max=1000)])
 
 
+class OutcomeCorrectionForm(FlaskForm):
+    """Correct a closed file's outcome; the view sets the outcome choices (a dropout stays a dropout)."""
+
+    outcome = SelectField("Uitstroom", choices=[], validate_choice=True)
+    on = DateField(
+        "Datum van de uitstroom",
+        validators=[
+            InputRequired(DATE_ERROR),
+            date_between(lambda: EARLIEST, date.today, "Kies een datum tot en met vandaag."),
+        ],
+    )
+    note = TextAreaField(
+        "Toelichting",
+        validators=[Optional(), Length(max=2000, message="Hoogstens 2000 tekens."), no_control_characters],
+    )
+    reason = TextAreaField(
+        "Reden van de correctie",
+        validators=[
+            DataRequired("Vul de reden van de correctie in."),
+            Length(max=1000, message="Hoogstens 1000 tekens."),
+            no_control_characters,
+        ],
+    )
+
+
 class ExtendForm(FlaskForm):
     new_end = DateField("Nieuwe einddatum", validators=[InputRequired(DATE_ERROR)])
     reason = TextAreaField(

@@ -25,6 +25,7 @@ from blueprints.youths.forms import (
     GoalForm,
     GoalStatusForm,
     IntakeForm,
+    OutcomeCorrectionForm,
     ParticipantFilterForm,
     SharedChoices,
     StatusForm,
@@ -250,6 +251,52 @@ def status(participant_id: int):
         moves=workflow.allowed_moves(participant.status),
         move_labels=workflow.MOVE_LABELS,
         status=form_status(form),
+    )
+
+
+@bp.route("/<int:participant_id>/uitstroom/corrigeren", methods=["GET", "POST"])
+@allow(COACH, "beheer")
+def correct_outcome(participant_id: int):
+    """Correct the outcome of a closed file. Beheer may too (after 90 days only beheer): this page shows
+    the outcome alone, no case content."""
+    participant = queries.get_participant(participant_id)
+    today = date.today()
+    refusal = workflow.correction_refusal(participant, current_user, today)
+    form = OutcomeCorrectionForm()
+    form.outcome.choices = select_choices(workflow.correction_outcomes(participant).items())
+    if request.method == "GET":
+        form.outcome.data = participant.outcome
+        form.on.data = participant.outcome_date
+        form.note.data = participant.outcome_note
+    if refusal is None and form.validate_on_submit():
+        try:
+            workflow.correct_outcome(
+                participant,
+                current_user,
+                outcome=form.outcome.data,
+                on=form.on.data,
+                note=form.note.data,
+                reason=form.reason.data,
+                today=today,
+            )
+        except workflow.WorkflowError as error:
+            form[error.field].errors = [str(error)]
+        else:
+            db.session.commit()
+            flash("De uitstroom is gecorrigeerd. De correctie en de reden staan in het auditlog.", "success")
+            if current_user.role == COACH:
+                return redirect_after_post(url_for("youths.show", participant_id=participant.id) + "#status")
+            return redirect_after_post(url_for("youths.correct_outcome", participant_id=participant.id))
+    status = form_status(form)
+    if refusal is not None and request.method == "POST":
+        status = 403
+    return render(
+        "youths/correct_outcome.html",
+        p=participant,
+        form=form,
+        refusal=refusal,
+        correction_days=workflow.CORRECTION_DAYS,
+        status=status,
     )
 
 

@@ -5,11 +5,13 @@ Every move is a dated, attributed StatusChange. The contracts feature calls `act
 """
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
+
+from sqlalchemy import select
 
 from blueprints.youths import eligibility
 from core.audit import record
-from models import OUTCOME_LABELS, Participant, ParticipantStatus, StatusChange, User, db
+from models import OUTCOME_LABELS, Participant, ParticipantStatus, Role, StatusChange, User, db
 
 S = ParticipantStatus
 
@@ -29,6 +31,11 @@ MOVE_LABELS = {
     S.AFGEROND: "Afsluiten met uitstroom",
     S.UITGEVALLEN: "Uitval vastleggen",
 }
+
+CLOSED = {S.AFGEROND, S.UITGEVALLEN}
+# A coach corrects an outcome within this many days after the file was closed; later only beheer can,
+# so a figure the council already saw does not silently change (issue #17).
+CORRECTION_DAYS = 90
 
 # Outcomes a completed year can have; 'uitgevallen' is recorded through the dropout move instead.
 COMPLETION_OUTCOMES = {k: v for k, v in OUTCOME_LABELS.items() if k != "uitgevallen"}
@@ -79,6 +86,8 @@ def change_status(
         raise WorkflowError(_refusal(participant.status, to_status))
     if on > today:
         raise WorkflowError("De datum kan niet in de toekomst liggen.", "on")
+    if to_status in CLOSED:
+        check_outcome_date(participant, on, today)
     note = (note or "").strip() or None
     reason = (reason or "").strip() or None
     if to_status == S.AFGEROND:
@@ -149,6 +158,90 @@ def extend(participant: Participant, new_end: date, reason: str, actor: User | N
     participant.end_date = new_end
     participant.extension_reason = reason
     record(db.session, "extend", participant, changes={"end_date": (old_end, new_end), "reden": (None, reason)})
+
+
+def check_outcome_date(participant: Participant, on: date, today: date) -> None:
+    """An outcome happens inside the trajectory: not before its start, not after today."""
+    if on < participant.start_date:
+        start = participant.start_date.strftime("%d-%m-%Y")
+        raise WorkflowError(f"De datum kan niet voor de start van het perspectiefjaar ({start}) liggen.", "on")
+    if on > today:
+        raise WorkflowError("De datum kan niet in de toekomst liggen.", "on")
+
+
+def closed_on(participant: Participant) -> date | None:
+    """The day the file was closed in the system (recorded, not the outcome date the coach typed)."""
+    change = db.session.scalar(
+        select(StatusChange)
+        .where(StatusChange.participant_id == participant.id, StatusChange.to_status.in_([str(s) for s in CLOSED]))
+        .order_by(StatusChange.created_at.desc(), StatusChange.id.desc())
+        .limit(1)
+    )
+    if change is None:
+        return participant.outcome_date
+    return change.created_at.date() if change.created_at else change.changed_on
+
+
+def correction_refusal(participant: Participant, user: User, today: date) -> str | None:
+    """Why `user` may not correct this outcome now (Dutch), or None when they may."""
+    if participant.status not in CLOSED or not participant.outcome:
+        return "Dit dossier heeft nog geen uitstroom om te corrigeren."
+    if user.role == Role.BEHEER:
+        return None
+    if user.role != Role.COACH:
+        return "Alleen de life-coach of beheer kan een uitstroom corrigeren."
+    closed = closed_on(participant)
+    if closed is not None and today > closed + timedelta(days=CORRECTION_DAYS):
+        return f"Het dossier is langer dan {CORRECTION_DAYS} dagen geleden afgesloten. Vraag beheer om de correctie."
+    return None
+
+
+def correction_outcomes(participant: Participant) -> dict[str, str]:
+    """The categories a correction may choose: a completed year keeps a completion outcome, a dropout stays
+    a dropout (changing that is a different story: the status history would no longer be true)."""
+    if participant.status == S.UITGEVALLEN:
+        return {"uitgevallen": OUTCOME_LABELS["uitgevallen"]}
+    return COMPLETION_OUTCOMES
+
+
+def correct_outcome(
+    participant: Participant,
+    actor: User,
+    *,
+    outcome: str,
+    on: date,
+    note: str | None,
+    reason: str,
+    today: date | None = None,
+) -> dict:
+    """Correct a closed file's outcome (category, date, note) with a reason, or raise WorkflowError.
+
+    The flush listener records the columns' before and after; this adds one 'correct_outcome' entry with
+    the reason next to them, so the audit log tells why. Returns the changes. The caller commits.
+    """
+    today = today or date.today()
+    refusal = correction_refusal(participant, actor, today)
+    if refusal:
+        raise WorkflowError(refusal, "reason")
+    if outcome not in correction_outcomes(participant):
+        raise WorkflowError("Kies de uitstroom uit de lijst.", "outcome")
+    check_outcome_date(participant, on, today)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Vul de reden van de correctie in.", "reason")
+    note = (note or "").strip() or None
+    before = {
+        "outcome": participant.outcome,
+        "outcome_date": participant.outcome_date,
+        "outcome_note": participant.outcome_note,
+    }
+    after = {"outcome": outcome, "outcome_date": on, "outcome_note": note}
+    changes = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+    if not changes:
+        raise WorkflowError("Er is niets veranderd: pas de uitstroom, de datum of de toelichting aan.", "outcome")
+    participant.outcome, participant.outcome_date, participant.outcome_note = outcome, on, note
+    record(db.session, "correct_outcome", participant, changes={**changes, "reden": (None, reason)})
+    return changes
 
 
 def _move(participant: Participant, to_status: str, actor: User | None, on: date, note: str | None) -> StatusChange:
