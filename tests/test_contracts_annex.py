@@ -1,6 +1,7 @@
 """The personal annex stays with the participant and the municipality; only what changed is signed again."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -199,3 +200,16 @@ def test_portal_shows_a_carried_signature(client, login_as, two_partners):
     page = client.get(f"/contracten/portaal/{v2.id}")
     assert "Getekend op versie 1, tekst ongewijzigd" in page.text
     assert party(v2, "partner", roc).signature.covered_sha256 in page.text
+
+
+def test_a_version_from_before_the_annex_never_shows_sensitive_goals_to_partners(app):
+    world = make_world()
+    _contract, version, _ = make_sent(world)
+    # As drafted before the annex existed: the health goal inside the common text, frozen and signed.
+    legacy = "- Geestelijke gezondheid: " + HEALTH_GOAL
+    assert drafting.annex_section(version) is None
+    text = version.canonical_text.replace("- Werk & opleiding: Een BBL-plek vinden", legacy + "\n- Werk & opleiding: x")
+    legacy_version = SimpleNamespace(is_frozen=True, canonical_text=text, sections=version.sections)
+    shown = drafting.partner_view_text(legacy_version)
+    assert HEALTH_GOAL not in shown and drafting.PERSONAL_GOAL_PLACEHOLDER in shown
+    assert "- Werk & opleiding: x" in shown

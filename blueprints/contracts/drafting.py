@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core.formatting import date_nl
 from models import (
     COMMITMENT_KIND_LABELS,
+    ZRM_DOMAIN_LABELS,
     Commitment,
     Contract,
     ContractParty,
@@ -472,10 +473,20 @@ def coverage(version: ContractVersion, party: ContractParty) -> tuple[str, str]:
     return ("hele contract met persoonlijke bijlage" if has_annex else "hele contract", text)
 
 
+PERSONAL_GOAL_PLACEHOLDER = "- (persoonlijk doel: alleen voor de deelnemer en de gemeente)"
+
+
+def _without_sensitive_goals(text: str) -> str:
+    """Versions drafted before the personal annex existed have sensitive goals in the common text:
+    a partner reads them with those goal lines left out (the stored, signed text does not change)."""
+    labels = tuple(f"- {ZRM_DOMAIN_LABELS[d]}: " for d in sorted(SENSITIVE_DOMAINS))
+    return "\n".join(PERSONAL_GOAL_PLACEHOLDER if line.startswith(labels) else line for line in text.split("\n"))
+
+
 def partner_view_text(version: ContractVersion) -> str:
     """The text a partner may read: the stored text up to the personal annex."""
     text = version.canonical_text if version.is_frozen else render_text(version)
     if annex_section(version) is None:
-        return text
+        return _without_sensitive_goals(text)
     marker = "\n" + ANNEX_HEADING + "\n"
     return text.split(marker, 1)[0] + "\n" if marker in text else contract_text(version)
