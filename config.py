@@ -73,6 +73,9 @@ def from_environment() -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "perspectiefjaar@hengelo.nl"),
         # "package.module:ClassName" of an SMS provider adapter (core/messaging.py); empty: SMS stays in the outbox.
         "SMS_SENDER": os.environ.get("SMS_SENDER", ""),
+        # Appointment reminders (flask reminders send): hours before the appointment; the site's address for links.
+        "REMINDER_HOURS": float(os.environ.get("REMINDER_HOURS", "24")),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         # Only where nothing can be sent (local development, the demo): keep sign-in codes readable in the outbox.
         "OUTBOX_KEEPS_SECRETS": env == "development",
         "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "7")),

@@ -8,7 +8,7 @@ import segno
 from flask import Response, abort, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from blueprints.mijn import bp, home, ics, signin
+from blueprints.mijn import bp, home, ics, reminders, signin
 from blueprints.mijn.forms import (
     AskCodeForm,
     CancelForm,
@@ -188,11 +188,13 @@ def cancel(conversation_id: int):
     conversation = _own_conversation(conversation_id)
     form = CancelForm()
     if form.validate_on_submit():
+        before = reminders.snapshot(conversation)
         try:
             home.cancel_appointment(me(), conversation, form.reason.data)
         except home.RuleError as exc:
             form.reason.errors.append(exc.message)
         else:
+            reminders.appointment_changed(conversation, before)  # the calendar CANCEL
             db.session.commit()
             flash("Je afspraak is afgezegd. Je coach ziet je reden en neemt contact met je op.", "success")
             return redirect_after_post(url_for("mijn.home") + "#afspraken")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.budget.queries import maatwerk_for_participant
 from blueprints.contracts.queries import contracts_for_participant
+from blueprints.mijn import reminders
 from blueprints.mijn.home import messages_for_file as portal_messages_for_file
 from blueprints.partners.queries import participant_commitments
 from blueprints.youths import bp, followup, queries, timeline, workflow, zrm
@@ -154,6 +155,7 @@ def file_context(participant: Participant) -> dict:
         "maatwerk": maatwerk_for_participant(participant.id),  # budget feature
         "participant_contracts": contracts_for_participant(participant.id),  # contracts feature
         "portal_messages": portal_messages_for_file(participant.id),  # Mijn Perspectiefjaar
+        "reminder_states": reminders.reminder_states([c.id for c in case.conversations]),
     }
 
 
@@ -516,6 +518,8 @@ def new_conversation(participant_id: int):
         conversation = Conversation(participant_id=participant.id, coach_id=current_user.id)
         save_conversation(conversation, form)
         db.session.add(conversation)
+        db.session.flush()
+        reminders.appointment_changed(conversation, None)  # calendar invitation for the participant
         followup.refresh_followup(participant)
         db.session.commit()
         flash("Het gesprek is opgeslagen.", "success")
@@ -536,7 +540,9 @@ def edit_conversation(conversation_id: int):
         record(db.session, "view", participant)
         db.session.commit()
     if form.validate_on_submit():
+        before = reminders.snapshot(conversation)
         save_conversation(conversation, form)
+        reminders.appointment_changed(conversation, before)  # moved or cancelled: update the calendar
         followup.refresh_followup(participant)
         db.session.commit()
         flash("Het gesprek is bijgewerkt.", "success")
