@@ -157,7 +157,8 @@ def test_two_processes_delivering_at_once_send_each_message_once(app, smtp_serve
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
+        thread.join(300)
+    assert not any(t.is_alive() for t in threads), "a racing thread did not finish"
     assert errors == []
     assert sum(results) == 6
     assert sorted(m["To"] for m in inbox.messages) == sorted(f"p{n}@example.test" for n in range(6))

@@ -54,7 +54,19 @@ def report_tables(report: Report, filter_labels: dict[str, str]) -> list[Sheet]:
         _table(
             "Niet verschenen",
             SHARE_COLUMNS,
-            [_share_row("Twee keer of vaker niet verschenen", report.no_shows, population)],
+            [
+                _share_row("Twee keer of vaker niet verschenen", report.no_shows, population),
+                _share_row(
+                    "Niet verschenen, afspraak met herinnering",
+                    report.reminder_effect.with_reminder,
+                    "afspraken met een verstuurde herinnering",
+                ),
+                _share_row(
+                    "Niet verschenen, afspraak zonder herinnering",
+                    report.reminder_effect.without_reminder,
+                    "afspraken zonder verstuurde herinnering",
+                ),
+            ],
         ),
         _table(
             "ZRM verandering",

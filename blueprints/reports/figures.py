@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, extract, func, or_, select, true, union
+from sqlalchemy import and_, case, exists, extract, func, or_, select, true, union
 
 from blueprints.budget.rules import pot_figures
 from core.localtime import local_midnight_utc
@@ -46,6 +46,8 @@ from models import (
     MaatwerkParticipantTotal,
     MaatwerkRequest,
     MaatwerkTotal,
+    OutboxMessage,
+    OutboxStatus,
     Participant,
     PotKind,
     StatusChange,
@@ -352,6 +354,43 @@ def no_shows(filters: Filters, population: int) -> Share:
     return Share(int(count or 0), population)
 
 
+@dataclass(frozen=True)
+class ReminderEffect:
+    """No-shows among appointments that took place or were missed, with and without a reminder that went out."""
+
+    with_reminder: Share  # part: no-shows, whole: appointments held or missed that had a reminder sent
+    without_reminder: Share
+
+
+def no_shows_by_reminder(filters: Filters) -> ReminderEffect:
+    """One query: each held or missed appointment (in the year, of the population), split by whether a
+    reminder reached the outbox's "sent" state (blueprints/mijn/reminders.py)."""
+    reminded = exists().where(
+        OutboxMessage.conversation_id == Conversation.id,
+        OutboxMessage.kind == "herinnering",
+        OutboxMessage.status == OutboxStatus.SENT.value,
+    )
+    inner = select(Conversation.attendance.label("attendance"), case((reminded, 1), else_=0).label("reminded")).where(
+        Conversation.attendance.in_(["verschenen", NO_SHOW])
+    )
+    inner = _of_population(inner, Conversation.participant_id, filters)
+    if filters.year:
+        inner = inner.where(
+            Conversation.held_at >= local_midnight_utc(filters.start),
+            Conversation.held_at < local_midnight_utc(date(filters.year + 1, 1, 1)),
+        )
+    rows = inner.subquery()
+    counts = {
+        reminded_flag: (int(missed or 0), int(total))
+        for reminded_flag, total, missed in db.session.execute(
+            select(rows.c.reminded, func.count(), func.sum(case((rows.c.attendance == NO_SHOW, 1), else_=0))).group_by(
+                rows.c.reminded
+            )
+        )
+    }
+    return ReminderEffect(Share(*counts.get(1, (0, 0))), Share(*counts.get(0, (0, 0))))
+
+
 @dataclass
 class DomainChange:
     domain: str
@@ -636,6 +675,7 @@ class Report:
     outcomes: OutcomeFigures
     dropouts: DropoutFigures
     no_shows: Share
+    reminder_effect: ReminderEffect
     progress: ProgressFigures
     commitments: CommitmentFigures
     money: MoneyFigures
@@ -660,6 +700,7 @@ def build_report(filters: Filters) -> Report:
         outcomes=outcome_figures,
         dropouts=dropouts(filters, outcome_figures.finished),
         no_shows=no_shows(filters, statuses.total),
+        reminder_effect=no_shows_by_reminder(filters),
         progress=progress(filters),
         commitments=commitments(filters),
         money=money(filters, statuses.total, statuses.total_all, outcome_figures.positive.part),
