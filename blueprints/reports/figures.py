@@ -690,7 +690,7 @@ class Report:
 
 
 def build_report(filters: Filters) -> Report:
-    """Every figure of the report: 11 queries, independent of the number of participants."""
+    """Every figure of the report: 12 queries, independent of the number of participants."""
     statuses = participants_by_status(filters)
     outcome_figures = outcomes(filters)
     return Report(
