@@ -255,6 +255,8 @@ class ParticipantStatus(StrEnum):
     ACTIEF = "actief"
     AFGEROND = "afgerond"
     UITGEVALLEN = "uitgevallen"
+    # The registration ended before the year started (issue #17): its own end, never a dropout.
+    NIET_GESTART = "niet_gestart"
 
 
 PARTICIPANT_STATUS_LABELS = {
@@ -263,6 +265,16 @@ PARTICIPANT_STATUS_LABELS = {
     ParticipantStatus.ACTIEF: "Actief",
     ParticipantStatus.AFGEROND: "Afgerond",
     ParticipantStatus.UITGEVALLEN: "Uitgevallen",
+    ParticipantStatus.NIET_GESTART: "Niet gestart",
+}
+
+# Why a registration ended as 'niet gestart' (Participant.not_started_reason).
+NOT_STARTED_REASON_LABELS = {
+    "wil_niet": "Wil niet",
+    "niet_bereikbaar": "Niet bereikbaar",
+    "twee_keer_niet_verschenen": "Twee keer niet verschenen op de intake",
+    "verhuisd": "Verhuisd",
+    "niet_doelgroep": "Hoort niet bij de doelgroep",
 }
 
 
@@ -301,6 +313,7 @@ class Participant(db.Model):
     outcome_date: Mapped[date | None] = mapped_column(Date)
     outcome_note: Mapped[str | None] = mapped_column(Text)
     dropout_reason: Mapped[str | None] = mapped_column(Text)
+    not_started_reason: Mapped[str | None] = mapped_column(String(30))  # NOT_STARTED_REASON_LABELS key
     # Mijn Perspectiefjaar: bumped on sign-out, so an old participant cookie dies (blueprints/mijn).
     portal_session_version: Mapped[int] = mapped_column(Integer, default=1)
     # Appointment reminders: "email", "sms", "beide" or "geen" (the participant chooses, or opts out).
@@ -312,6 +325,10 @@ class Participant(db.Model):
     @property
     def outcome_label(self) -> str:
         return OUTCOME_LABELS.get(self.outcome, self.outcome or "")
+
+    @property
+    def not_started_label(self) -> str:
+        return NOT_STARTED_REASON_LABELS.get(self.not_started_reason, self.not_started_reason or "")
 
     @property
     def referral_label(self) -> str:

@@ -52,7 +52,14 @@ def test_year_2025_participants_and_outcomes(data):
     # In the pilot in 2025: the six who started in 2025 (nobody closed before 2025). Status at the end
     # of 2025: p9 was still in intake then (its history), the others have no history: current status.
     assert report.statuses.total == 6
-    assert statuses(report) == {"aangemeld": 0, "intake": 1, "actief": 0, "afgerond": 3, "uitgevallen": 2}
+    assert statuses(report) == {
+        "aangemeld": 0,
+        "intake": 1,
+        "actief": 0,
+        "afgerond": 3,
+        "uitgevallen": 2,
+        "niet_gestart": 0,
+    }
     afgerond = next(r for r in report.statuses.rows if r.key == "afgerond")
     assert (afgerond.share.part, afgerond.share.whole, afgerond.share.percent) == (3, 6, D(50))
     # Closed in 2025: p1 betaald werk, p3 opleiding, p8 BBL, p2 + p4 uitgevallen.
@@ -131,7 +138,14 @@ def test_year_2026_nobody_finished(data):
     assert report.inflow_total == 3
     # In the pilot in 2026: p9 (from 2025, still active), p5, p6, p7. The 2025 closures are out.
     assert report.statuses.total == 4
-    assert statuses(report) == {"aangemeld": 1, "intake": 1, "actief": 2, "afgerond": 0, "uitgevallen": 0}
+    assert statuses(report) == {
+        "aangemeld": 1,
+        "intake": 1,
+        "actief": 2,
+        "afgerond": 0,
+        "uitgevallen": 0,
+        "niet_gestart": 0,
+    }
     assert report.outcomes.finished == 0
     assert report.outcomes.positive == Share(0, 0)
     assert report.outcomes.positive.percent is None
@@ -186,6 +200,7 @@ def test_status_at_year_end_for_a_trajectory_closed_later(app):
         "actief": 1,
         "afgerond": 0,
         "uitgevallen": 1,
+        "niet_gestart": 0,
     }
     assert statuses(build_report(Filters(year=2026)))["afgerond"] == 1
     assert statuses(build_report(Filters()))["afgerond"] == 1
@@ -207,7 +222,14 @@ def test_whole_pilot(data):
     assert len(report.inflow) == 14  # February 2025 up to March 2026
     assert report.inflow_total == 9
     assert report.statuses.total == 9
-    assert statuses(report) == {"aangemeld": 1, "intake": 1, "actief": 2, "afgerond": 3, "uitgevallen": 2}
+    assert statuses(report) == {
+        "aangemeld": 1,
+        "intake": 1,
+        "actief": 2,
+        "afgerond": 3,
+        "uitgevallen": 2,
+        "niet_gestart": 0,
+    }
     assert report.outcomes.finished == 5 and report.outcomes.positive == Share(3, 5)
     assert report.no_shows == Share(3, 9)  # p1, p9 (1 Dec + 31 Dec), p5
     # Pairs p1, p3, p9: financien 2 - 1 + 0 = 1 over 3; werk 2 + 2 + 0 = 4 over 3.

@@ -10,8 +10,15 @@ from tests.conftest import make_participant, make_user
 from tests.factories_youths import make_conversation
 
 START = date(2026, 9, 1)
-STATUSES = ["aangemeld", "intake", "actief", "afgerond", "uitgevallen"]
-ALLOWED = {("aangemeld", "intake"), ("intake", "actief"), ("actief", "afgerond"), ("actief", "uitgevallen")}
+STATUSES = ["aangemeld", "intake", "actief", "afgerond", "uitgevallen", "niet_gestart"]
+ALLOWED = {
+    ("aangemeld", "intake"),
+    ("intake", "actief"),
+    ("actief", "afgerond"),
+    ("actief", "uitgevallen"),
+    ("aangemeld", "niet_gestart"),
+    ("intake", "niet_gestart"),
+}
 
 
 # --------------------------------------------------------------------------- eligibility
@@ -68,6 +75,7 @@ def coach(app):
 def test_every_status_move_is_allowed_or_refused(coach, source, target):
     participant = make_participant(status=source)
     kwargs = {"outcome": "betaald_werk"} if target == "afgerond" else {"reason": "Verhuisd naar Zwolle"}
+    kwargs["not_started_reason"] = "verhuisd"
     if (source, target) in ALLOWED:
         change = workflow.change_status(participant, target, coach, date(2026, 9, 2), today=date(2026, 9, 3), **kwargs)
         db.session.commit()

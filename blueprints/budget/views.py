@@ -255,7 +255,13 @@ def _coach_participants() -> list[Participant]:
             select(Participant)
             .where(
                 or_(Participant.coach_id == current_user.id, Participant.coach_id.is_(None)),
-                Participant.status.not_in([ParticipantStatus.AFGEROND.value, ParticipantStatus.UITGEVALLEN.value]),
+                Participant.status.not_in(
+                    [
+                        ParticipantStatus.AFGEROND.value,
+                        ParticipantStatus.UITGEVALLEN.value,
+                        ParticipantStatus.NIET_GESTART.value,
+                    ]
+                ),
             )
             .order_by(Participant.last_name, Participant.first_name)
         )

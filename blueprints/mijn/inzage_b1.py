@@ -24,6 +24,7 @@ PLAIN_STATUS = {
     "actief": "bezig met je perspectiefjaar",
     "afgerond": "klaar met je perspectiefjaar",
     "uitgevallen": "gestopt met je perspectiefjaar",
+    "niet_gestart": "niet begonnen met je perspectiefjaar",
 }
 PLAIN_CONTRACT_STATUS = {
     "concept": "nog in voorbereiding",

@@ -45,7 +45,7 @@ from models import (
     StatusChange,
 )
 
-CLOSED = (ParticipantStatus.AFGEROND.value, ParticipantStatus.UITGEVALLEN.value)
+CLOSED = (ParticipantStatus.AFGEROND.value, ParticipantStatus.UITGEVALLEN.value, ParticipantStatus.NIET_GESTART.value)
 ANONYMOUS_NAME = "Geanonimiseerd"
 REMOVED = "[verwijderd]"
 REMOVED_CONTRACT_TEXT = "[Tekst verwijderd na afloop van de bewaartermijn.]"

@@ -17,6 +17,7 @@ from models import (
     CONVERSATION_KIND_LABELS,
     GOAL_STATUS_LABELS,
     LADDER_LABELS,
+    NOT_STARTED_REASON_LABELS,
     PARTICIPANT_STATUS_LABELS,
     REFERRAL_LABELS,
     ZRM_DOMAIN_LABELS,
@@ -188,6 +189,11 @@ class StatusForm(FlaskForm):
     outcome = SelectField("Uitstroom", choices=choices(COMPLETION_OUTCOMES, "Kies de uitstroom"), default="")
     note = TextAreaField("Toelichting", validators=[Optional(), Length(max=2000)])
     reason = TextAreaField("Reden van uitval", validators=[Optional(), Length(max=1000)])
+    not_started_reason = SelectField(
+        "Waarom start het perspectiefjaar niet?",
+        choices=choices(NOT_STARTED_REASON_LABELS, "Kies een reden"),
+        default="",
+    )
 
 
 class OutcomeCorrectionForm(FlaskForm):

@@ -232,12 +232,13 @@ def status(participant_id: int):
                 outcome=form.outcome.data or None,
                 note=form.note.data,
                 reason=form.reason.data,
+                not_started_reason=form.not_started_reason.data or None,
             )
         except workflow.WorkflowError as error:
             form[error.field].errors = [str(error)]
         else:
             db.session.commit()
-            if participant.status in (ParticipantStatus.AFGEROND, ParticipantStatus.UITGEVALLEN):
+            if participant.status in workflow.CLOSED:
                 flash("Het dossier is afgesloten. Leg nu de eindmeting vast: ZRM en participatieladder.", "warning")
                 return redirect_after_post(
                     url_for("youths.new_assessment", participant_id=participant.id, soort="eind")
@@ -256,6 +257,18 @@ def status(participant_id: int):
     )
 
 
+def valid_correction(form: OutcomeCorrectionForm, participant: Participant, today: date) -> bool:
+    """The form's own checks and the date's place in the trajectory together, so every message shows at once."""
+    valid = form.validate_on_submit()
+    if valid or request.method != "POST" or not form.on.data or form.on.errors:
+        return valid
+    try:
+        workflow.check_outcome_date(participant, form.on.data, today)
+    except workflow.WorkflowError as error:
+        form.on.errors = [str(error)]
+    return False
+
+
 @bp.route("/<int:participant_id>/uitstroom/corrigeren", methods=["GET", "POST"])
 @allow(COACH, "beheer")
 def correct_outcome(participant_id: int):
@@ -270,7 +283,7 @@ def correct_outcome(participant_id: int):
         form.outcome.data = participant.outcome
         form.on.data = participant.outcome_date
         form.note.data = participant.outcome_note
-    if refusal is None and form.validate_on_submit():
+    if refusal is None and valid_correction(form, participant, today):
         try:
             workflow.correct_outcome(
                 participant,

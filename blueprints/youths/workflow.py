@@ -1,6 +1,8 @@
 """The status workflow of a case file and the length of the perspectiefjaar. Plain rules, no HTTP.
 
 aangemeld -> intake -> actief -> afgerond (needs an outcome) or uitgevallen (needs a reason).
+Before the start (aangemeld, intake) a registration can end as 'niet gestart' with one of a fixed list of
+reasons: its own end, never a dropout and no outcome of a trajectory.
 Every move is a dated, attributed StatusChange. The contracts feature calls `activate_after_contract`.
 """
 
@@ -11,16 +13,26 @@ from sqlalchemy import select
 
 from blueprints.youths import eligibility
 from core.audit import record
-from models import OUTCOME_LABELS, Participant, ParticipantStatus, Role, StatusChange, User, db
+from models import (
+    NOT_STARTED_REASON_LABELS,
+    OUTCOME_LABELS,
+    Participant,
+    ParticipantStatus,
+    Role,
+    StatusChange,
+    User,
+    db,
+)
 
 S = ParticipantStatus
 
 ALLOWED_MOVES: dict[str, set[str]] = {
-    S.AANGEMELD: {S.INTAKE},
-    S.INTAKE: {S.ACTIEF},
+    S.AANGEMELD: {S.INTAKE, S.NIET_GESTART},
+    S.INTAKE: {S.ACTIEF, S.NIET_GESTART},
     S.ACTIEF: {S.AFGEROND, S.UITGEVALLEN},
     S.AFGEROND: set(),
     S.UITGEVALLEN: set(),
+    S.NIET_GESTART: set(),
 }
 # A fully signed inspanningscontract starts the year, also straight from 'aangemeld'.
 CONTRACT_ACTIVATION_FROM = {S.AANGEMELD, S.INTAKE}
@@ -30,9 +42,11 @@ MOVE_LABELS = {
     S.ACTIEF: "Activeren (perspectiefjaar start)",
     S.AFGEROND: "Afsluiten met uitstroom",
     S.UITGEVALLEN: "Uitval vastleggen",
+    S.NIET_GESTART: "Niet gestart vastleggen",
 }
 
-CLOSED = {S.AFGEROND, S.UITGEVALLEN}
+CLOSED = {S.AFGEROND, S.UITGEVALLEN}  # ended with an outcome of the trajectory
+ENDED = CLOSED | {S.NIET_GESTART}  # no further move: the file is closed
 # A coach corrects an outcome within this many days after the file was closed; later only beheer can,
 # so a figure the council already saw does not silently change (issue #17).
 CORRECTION_DAYS = 90
@@ -78,6 +92,7 @@ def change_status(
     outcome: str | None = None,
     note: str | None = None,
     reason: str | None = None,
+    not_started_reason: str | None = None,
     today: date | None = None,
 ) -> StatusChange:
     """Move `participant` to `to_status` or raise WorkflowError. Adds the StatusChange to the session."""
@@ -99,6 +114,14 @@ def change_status(
             raise WorkflowError("Vul de reden van uitval in.", "reason")
         participant.dropout_reason = reason
         participant.outcome, participant.outcome_date, participant.outcome_note = "uitgevallen", on, note
+    if to_status == S.NIET_GESTART:
+        if not_started_reason not in NOT_STARTED_REASON_LABELS:
+            raise WorkflowError("Kies waarom het perspectiefjaar niet start.", "not_started_reason")
+        # No outcome: the report counts it on its own line. The date ends the file, so it leaves the
+        # population of later years like any closed file (reports/figures.py reads outcome_date).
+        participant.not_started_reason, participant.outcome_date = not_started_reason, on
+        label = NOT_STARTED_REASON_LABELS[not_started_reason]
+        return _move(participant, to_status, actor, on, note=f"{label}. {note}" if note else label)
     return _move(participant, to_status, actor, on, note=reason or note)
 
 
@@ -146,7 +169,7 @@ def admit(details: dict, actor: User, on: date, exception_reason: str | None = N
 def extend(participant: Participant, new_end: date, reason: str, actor: User | None) -> None:
     """Extend the year to `new_end`; needs a reason and a later date. Raises WorkflowError."""
     reason = (reason or "").strip()
-    if participant.status in (S.AFGEROND, S.UITGEVALLEN):
+    if participant.status in ENDED:
         raise WorkflowError("Een afgesloten dossier kan niet worden verlengd.", "new_end")
     if new_end <= participant.end_date:
         raise WorkflowError("De nieuwe einddatum moet na de huidige einddatum liggen.", "new_end")
@@ -260,7 +283,7 @@ def _move(participant: Participant, to_status: str, actor: User | None, on: date
 
 def _refusal(current: str, to_status: str) -> str:
     labels = {s.value: s.value for s in S}
-    if current in (S.AFGEROND, S.UITGEVALLEN):
+    if current in ENDED:
         return f"Dit dossier is al {labels[current]}; de status kan niet meer veranderen."
     possible = ", ".join(allowed_moves(current)) or "geen"
     return f"Van '{labels.get(current, current)}' naar '{to_status}' kan niet. Mogelijk: {possible}."
