@@ -64,7 +64,7 @@ def enforce_session_limits():
 class SigningTokenFilter(logging.Filter):
     """Access logs must not hold the participant's signing token (it works like a password)."""
 
-    TOKEN = re.compile(r"(/tekenen/)[A-Za-z0-9_\-]{16,}")
+    TOKEN = re.compile(r"(/tekenen/|/mijn/qr/)[A-Za-z0-9_\-]{16,}")  # signing links, the coach's QR sign-in
 
     def _mask(self, value):
         return self.TOKEN.sub(r"\1***", value) if isinstance(value, str) else value

@@ -440,3 +440,15 @@ def test_demo_participants_can_sign_in_with_the_code_from_the_outbox(app, client
     response = client.post("/mijn/inloggen/code", data={"code": code, "date_of_birth": sanne.date_of_birth.isoformat()})
     assert response.status_code == 303
     assert f"Hoi {sanne.first_name}" in client.get("/mijn/").text
+
+
+def test_access_logs_mask_the_qr_sign_in_token():
+    import logging
+
+    from core.security import SigningTokenFilter
+
+    record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '"GET /mijn/qr/%s HTTP/1.1" 200', ("x",), None)
+    record.args = ("GET /mijn/qr/vaste-qr-token-voor-de-test HTTP/1.1",)
+    record.msg = "%s"
+    SigningTokenFilter().filter(record)
+    assert "vaste-qr-token" not in record.getMessage() and "/mijn/qr/***" in record.getMessage()
