@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from blueprints import register_blueprints
 from cli import register_cli
-from core import access, audit, formatting, seal, security  # noqa: F401  (audit registers its listener)
+from core import access, audit, formatting, nav, seal, security  # noqa: F401  (audit registers its listener)
 from core.errors import register_error_handlers
 from core.logs import configure_logging
 from extensions import csrf, limiter, login_manager, migrate
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_blueprints(app)
     access.register(app)
+    nav.register(app)
     formatting.register(app)
     register_error_handlers(app)
     seal.warn_when_unsealed(app)

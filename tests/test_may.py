@@ -9,6 +9,7 @@ from flask_login import login_user
 
 from blueprints.budget.queries import maatwerk_for_participant
 from core.access import PUBLIC, SIGNED_IN, may
+from core.nav import MENUS, main_menu
 from tests.conftest import make_participant, make_user
 from tests.factories_budget import make_request, make_year
 
@@ -66,11 +67,24 @@ def test_finance_sees_every_request_link(app):
 
 
 def test_no_template_checks_a_role_by_name():
-    """Permissions in templates come from `may()`; only the menu picks its list by role."""
-    pattern = re.compile(r"(current_user\.role|\.role)\s*(==|!=|in\b|not in\b)")
+    """Permissions in templates come from `may()`; the menu's lists per role live in core/nav.py."""
+    pattern = re.compile(r"(current_user\.role|\.role)\s*(==|!=|in\b|not in\b|\])")
     offenders = [
         str(path.relative_to(TEMPLATES))
         for path in TEMPLATES.rglob("*.html")
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_menu_offers_only_pages_its_user_may_open(app, role):
+    user = make_user(role)
+    with app.test_request_context():
+        login_user(user)
+        menu = main_menu()
+        assert menu, "every role has a start page in its menu"
+        assert menu[0][1] == "Start"
+        for endpoint, _label in menu:
+            assert may(endpoint), endpoint
+        assert [e for e, _ in menu] == [e for e, _ in MENUS[role]]  # nothing in a role's list is refused
