@@ -16,7 +16,7 @@ from blueprints.contracts.queries import contracts_for_participant
 from blueprints.mijn import reminders
 from blueprints.mijn.home import messages_for_file as portal_messages_for_file
 from blueprints.partners.queries import participant_commitments
-from blueprints.youths import bp, followup, queries, timeline, workflow, zrm
+from blueprints.youths import bp, closing, followup, queries, timeline, workflow, zrm
 from blueprints.youths.forms import (
     ActionForm,
     AssessmentForm,
@@ -246,11 +246,13 @@ def status(participant_id: int):
             flash(f"De status is nu: {participant.status_label}.", "success")
             return redirect_after_post(url_for("youths.show", participant_id=participant.id))
     db.session.commit()  # the view log entry
+    target = target if target in workflow.allowed_moves(participant.status) else None
     return render(
         "youths/status.html",
         p=participant,
         form=form,
-        target=target if target in workflow.allowed_moves(participant.status) else None,
+        loose_ends=closing.loose_ends(participant) if target in workflow.ENDED else None,
+        target=target,
         moves=workflow.allowed_moves(participant.status),
         move_labels=workflow.MOVE_LABELS,
         status=form_status(form),

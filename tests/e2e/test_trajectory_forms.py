@@ -80,3 +80,23 @@ def test_niet_gestart_in_the_browser(app, page, live_server, width):
     shot(page, f"niet-gestart-dossier-{width}")
     db.session.expire_all()
     assert db.session.get(Participant, participant.id).status == "niet_gestart"
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_closing_form_lists_loose_ends_in_the_browser(app, page, live_server, width):
+    from models import utcnow
+    from tests.factories_budget import make_request, make_year
+    from tests.factories_youths import make_conversation
+
+    page.set_viewport_size({"width": width, "height": 900})
+    coach = make_user("coach", name="Coach Een")
+    make_year(2026)
+    participant = make_participant(status="actief", coach_id=coach.id, needs_followup=True)
+    make_request(participant=participant, coach=coach)
+    make_conversation(participant, utcnow() + timedelta(days=3), attendance="gepland")
+    browser_login_as(page, app, live_server, coach)
+    page.goto(f"{live_server}/deelnemers/{participant.id}/status?naar=uitgevallen")
+    arrive(page, "afsluiten met losse eindjes")
+    no_page_scroll(page)
+    assert "Dit staat nog open" in page.locator("#losse-eindjes").inner_text()
+    shot(page, f"losse-eindjes-{width}")
