@@ -367,6 +367,8 @@ def test_cancel_with_reason_becomes_afgemeld_and_the_coach_sees_it(client, login
         session["auth_at"] = datetime.now(UTC).timestamp()
     start = coach.get("/start/coach").text
     assert "Afgezegd door de deelnemer" in start and "Ik ben ziek" in start
+    again = client.get(f"/mijn/afspraken/{appointment.id}/afzeggen").text
+    assert "al afgezegd" in again and "Afspraak afzeggen</button>" not in again  # no form that can only fail
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "ziek\x00", "x" * 501])
@@ -452,3 +454,11 @@ def test_access_logs_mask_the_qr_sign_in_token():
     record.msg = "%s"
     SigningTokenFilter().filter(record)
     assert "vaste-qr-token" not in record.getMessage() and "/mijn/qr/***" in record.getMessage()
+
+
+def test_the_qr_button_shows_only_where_it_works(client, login_as, world):
+    """Another coach may open the case file but not sign the participant in, so no button that 404s."""
+    login_as("coach")  # not Sanne's coach
+    assert "QR-code tonen" not in client.get(f"/deelnemers/{world['sanne'].id}").text
+    login_as(user=world["coach"])
+    assert "QR-code tonen" in client.get(f"/deelnemers/{world['sanne'].id}").text

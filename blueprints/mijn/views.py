@@ -284,17 +284,22 @@ def inzage_pdf():
 # --------------------------------------------------------------------------- the coach's side
 
 
+def is_own_participant(user, participant: Participant) -> bool:
+    """Only the participant's own coach signs them in by QR or reads their messages."""
+    return participant.coach_id in (None, user.id)
+
+
 def _coach_participant(participant_id: int) -> Participant:
     from blueprints.youths.queries import get_participant  # here: the case file imports this feature
 
     participant = get_participant(participant_id)
-    if participant.coach_id not in (None, current_user.id):
+    if not is_own_participant(current_user, participant):
         abort(404)
     return participant
 
 
 @bp.route("/coach/deelnemers/<int:participant_id>/qr", methods=["POST"])
-@allow("coach")
+@allow("coach", only=is_own_participant)
 def coach_qr(participant_id: int):
     """During a visit: a QR code that signs the participant in on their own phone (10 minutes, once)."""
     participant = _coach_participant(participant_id)
