@@ -22,6 +22,9 @@ def test_personal_summary_names_goals_coach_dates_and_partners(app):
     assert "Een BBL-plek vinden" in summary.goals and "Taakstraf afronden" in summary.goals  # annex too
     assert summary.partners == [("ROC van Twente", ["Een BBL-plek bij de opleiding Bouw"])]
     assert (summary.start, summary.end) == (version.start_date, version.end_date)
+    assert summary.phone == drafting.HENGELO_PHONE  # no number known yet
+    world["participant"].coach.phone = "074 245 12 34"
+    assert drafting.personal_summary(version).phone == "074 245 12 34"  # the coach's own number first
 
 
 def _words(html: str) -> set[str]:

@@ -252,6 +252,15 @@ def _plain_lines(body: str) -> list[str]:
     return lines
 
 
+def _contact_phone(coach: User | None, municipality: Organisation | None) -> str:
+    """The coach's own number (set on "Mijn bereikbaarheid"), else the municipality's, else 14 074."""
+    if coach is not None and coach.phone:
+        return coach.phone
+    if municipality is not None and municipality.contact_phone:
+        return municipality.contact_phone
+    return HENGELO_PHONE
+
+
 def personal_summary(version: ContractVersion) -> PersonalSummary:
     """The participant's own summary: goals, coach, dates, what each partner does (only participant pages)."""
     participant = version.contract.participant
@@ -275,7 +284,7 @@ def personal_summary(version: ContractVersion) -> PersonalSummary:
         first_name=participant.first_name,
         goals=goals,
         coach_name=coach.name if coach else "je life-coach",
-        phone=(municipality.contact_phone if municipality and municipality.contact_phone else HENGELO_PHONE),
+        phone=_contact_phone(coach, municipality),
         start=version.start_date,
         end=version.end_date,
         partners=partners,
