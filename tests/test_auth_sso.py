@@ -328,7 +328,7 @@ def test_forms_may_lead_to_the_provider_and_nowhere_else(client, provider):
 
 def test_sign_in_page_shows_the_button_only_with_sso(client, app):
     page = login_page_text(client)
-    assert "Inloggen met je gemeenteaccount" in page
+    assert "Inloggen met uw gemeenteaccount" in page
     assert 'action="/inloggen/gemeente"' in page
 
 

@@ -1,6 +1,6 @@
 """Browser: single sign-on for staff through a real OpenID Connect provider (oidc-provider-mock on 127.0.0.1).
 
-The sign-in page with the "Inloggen met je gemeenteaccount" button at 1280 and 375 px (axe-core, no
+The sign-in page with the "Inloggen met uw gemeenteaccount" button at 1280 and 375 px (axe-core, no
 sideways scrolling), and the whole journey: button, the provider's page, the coach's start page,
 sign-out through the provider's end_session page and back to the sign-in page.
 """
@@ -17,7 +17,7 @@ from tests.oidc_provider import running_provider, set_person
 
 # Screenshots to look at after a run (not compared by the test).
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "perspectiefjaar-shots")
-BUTTON = "Inloggen met je gemeenteaccount"
+BUTTON = "Inloggen met uw gemeenteaccount"
 
 
 @pytest.fixture(scope="module")
