@@ -53,7 +53,7 @@ from blueprints.budget.rules import (
 )
 from core.access import allow
 from core.audit import record
-from core.forms import select_choices
+from core.forms import form_status, select_choices
 from core.htmx import is_partial_request, redirect_after_post, render
 from core.money import MoneyError, parse_money
 from core.spreadsheet import Column, Sheet, csv_download, xlsx_download
@@ -335,7 +335,7 @@ def new_request():
         else:
             flash("Uw aanvraag is ingediend. Financiën beslist erover.", "success")
             return redirect_after_post(url_for("budget.request_detail", request_id=maatwerk.id))
-    status = 422 if request.method == "POST" else 200
+    status = form_status(form)
     room = _room(form.amount.raw_data[0] if form.amount.raw_data else "", form.expected_on.data)
     return render("budget/request_form.html", form=form, status=status, **room)
 
@@ -441,7 +441,7 @@ def years():
         "budget/years.html",
         form=form,
         figures=list(pot_figures().values()),
-        status=422 if request.method == "POST" else 200,
+        status=form_status(form),
     )
 
 
@@ -583,7 +583,7 @@ def months():
         form=form,
         closed=closed_months(),
         month_label=month_label,
-        status=422 if request.method == "POST" else 200,
+        status=form_status(form),
     )
 
 
