@@ -8,12 +8,17 @@ from sqlalchemy import func, select
 
 from backup import backup_command, restore_command
 from blueprints.admin import auditchain
-from blueprints.auth.accounts import disable_user, enable_user, reset_user_second_factor
+from blueprints.auth.accounts import (
+    account_problems,
+    create_account,
+    disable_user,
+    enable_user,
+    reset_user_second_factor,
+)
 from blueprints.auth.oidc import link_subject
-from blueprints.auth.passwords import hash_password, password_problem
+from blueprints.auth.passwords import password_problem
 from blueprints.auth.signin import find_user
 from blueprints.auth.totp import needs_second_factor
-from core.forms import is_email_address
 from demo import DEMO_ACCOUNTS, DemoRefused, load_demo
 from models import Organisation, Role, User, db
 
@@ -67,28 +72,20 @@ def audit_verify():
 def create_user(email, name, role, organisation, password):
     """Maak een gebruiker aan; het wachtwoord wordt twee keer gevraagd."""
     email = email.strip().lower()
-    name = name.strip()
-    if len(email) > 254 or not is_email_address(email):
-        raise click.ClickException("Vul een geldig e-mailadres in.")
-    if not name or len(name) > 200:
-        raise click.ClickException("Vul een naam in van hoogstens 200 tekens.")
-    if find_user(email):
-        raise click.ClickException(f"Er bestaat al een gebruiker met e-mailadres {email}.")
-    problem = password_problem(password, email)
-    if problem:
-        raise click.ClickException(problem)
     organisation = (organisation or "").strip()
     org = None
-    if role == Role.PARTNER:
-        if not organisation:
-            raise click.ClickException("Een partner hoort bij precies één organisatie: geef --organisation op.")
+    if organisation:
         org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == organisation.lower()))
         if org is None:
             raise click.ClickException(f"Organisatie '{organisation}' bestaat niet. Maak die eerst aan bij Partners.")
-    elif organisation:
-        raise click.ClickException("Alleen partners horen bij een organisatie.")
-    user = User(email=email, name=name, role=role, organisation=org, password_hash=hash_password(password))
-    db.session.add(user)
+    # The same rule as the beheer page (blueprints/auth/accounts.py).
+    problems = account_problems(email, name, role, org)
+    if problems:
+        raise click.ClickException(" ".join(problems.values()))
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(problem)
+    user = create_account(email, name, role, org, password=password)
     db.session.commit()
     click.echo(f"Gebruiker {email} ({role}) aangemaakt.")
     if needs_second_factor(user):

@@ -162,6 +162,25 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
+class PasswordSetLink(db.Model):
+    """A one-time link to set a password (invitation of a new account, break-glass password for SSO users).
+
+    Only the SHA-256 of the token is stored; valid for 48 hours and used at most once (admin feature).
+    """
+
+    __tablename__ = "password_set_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
 class AuditLog(db.Model):
     """Append-only record of every change, sign-in and sensitive view. Never holds secrets."""
 

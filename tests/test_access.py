@@ -9,6 +9,8 @@ PUBLIC_ENDPOINTS = {
     "static",
     "auth.login",
     "auth.second_step",
+    # Only a working set-password link (48 hours, once; accounts.open_password_link) opens its form.
+    "auth.set_password",
     # Single sign-on: start (CSRF-protected POST) and the provider's redirect back (state, nonce, PKCE).
     "auth.sso_start",
     "auth.sso_callback",

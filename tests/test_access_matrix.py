@@ -20,6 +20,7 @@ from flask import url_for
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed
 
+from blueprints.auth.accounts import create_password_link
 from core.access import PARTICIPANT, PUBLIC
 from models import ContractSigningLink, OutboxMessage, PortalMessage, ReferralImport, ReferralImportRow, db
 from tests.conftest import make_org, make_user
@@ -61,7 +62,10 @@ MATRIX = {
     "admin.audit_seal": row(get=None, post=(302, 403, 403, 403, 403, 303)),
     "admin.user_disable": row(get=None, post=(302, 403, 403, 403, 403, 303)),
     "admin.user_enable": row(get=None, post=(302, 403, 403, 403, 403, 303)),
-    "admin.user_reset_second_factor": row(get=None, post=(302, 403, 403, 403, 403, 303)),
+    "admin.user_edit": row(get=(302, 403, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 422)),
+    "admin.user_new": row(get=(302, 403, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 422)),
+    "admin.user_reset_second_factor": row(get=(302, 403, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 422)),
+    "admin.user_send_password_link": row(get=None, post=(302, 403, 403, 403, 403, 303)),
     "admin.users": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "auth.change_password": row(get=(302, 200, 200, 200, 200, 200), post=(302, 422, 422, 422, 422, 422)),
     "auth.login": row(get=(200, 302, 302, 302, 302, 302), post=(422, 302, 302, 302, 302, 302)),
@@ -69,6 +73,8 @@ MATRIX = {
     # Single sign-on is off in this app (no OIDC_ISSUER): its routes do not exist; tests/test_auth_sso.py has it on.
     "auth.sso_callback": row(get=(404, 404, 404, 404, 404, 404)),
     "auth.sso_start": row(post=(404, 404, 404, 404, 404, 404)),
+    # Public but token-gated: a working set-password link opens the form (an unknown one is 404, below).
+    "auth.set_password": row(get=(200, 200, 200, 200, 200, 200), post=(422, 422, 422, 422, 422, 422)),
     "auth.second_step": row(get=(303, 302, 302, 302, 302, 302), post=(303, 302, 302, 302, 302, 302)),
     "budget.approve": row(get=None, post=(302, 403, 303, 403, 403, 403)),
     "budget.carry": row(get=None, post=(302, 403, 422, 403, 403, 403)),
@@ -246,6 +252,8 @@ def build_world() -> dict:
     db.session.add(referral_import)
     db.session.flush()
     db.session.add(ReferralImportRow(import_id=referral_import.id, row_number=2, cells=["Sanne"], result="fout"))
+    # For the coach, not partner A: beheer's "send a link" to partner A (user_id) would replace it.
+    password_token = create_password_link(users["coach"], None)
     portal_message = PortalMessage(participant_id=participant.id, body="Ik ben ziek")
     db.session.add(portal_message)
     db.session.commit()
@@ -264,6 +272,7 @@ def build_world() -> dict:
         "contract": contract,
         "version": version,
         "token": token,
+        "password_token": password_token,
         "link": link,
         "referral_import": referral_import,
         "portal_message": portal_message,
@@ -286,6 +295,7 @@ ARGUMENTS = {
     "message_id": lambda w: w["portal_message"].id,
     "party_id": lambda w: w["version"].parties[0].id,
     "token": lambda w: w["token"],
+    "link_token": lambda w: w["password_token"],
     "year": lambda w: w["year"],
     "organisation_id": lambda w: w["org_a"].id,
     "user_id": lambda w: w["users"]["pa"].id,
@@ -481,7 +491,7 @@ def test_partner_b_posting_a_valid_status_on_org_a_commitment_changes_nothing(ap
     assert world["commitment"].status == "toegezegd"
 
 
-UNKNOWN = {"token": "onbekend-token-" + "x" * 30, "year": 1999}
+UNKNOWN = {"token": "onbekend-token-" + "x" * 30, "link_token": "onbekend-token-" + "y" * 30, "year": 1999}
 
 
 def test_an_unknown_id_is_a_404_never_a_500(app, client):

@@ -88,7 +88,10 @@ def test_reset_second_factor_is_audited_and_forces_a_new_enrolment(app, client, 
     assert sign_in(partner_client, partner).status_code == 303
 
     login_as("beheer")
-    assert client.post(f"/beheer/gebruikers/{partner.id}/tweede-stap-herstellen").status_code == 303
+    assert (
+        client.post(f"/beheer/gebruikers/{partner.id}/tweede-stap-herstellen", data={"confirmed": "ja"}).status_code
+        == 303
+    )
     fresh = db.session.get(User, partner.id)
     assert fresh.totp_secret is None and fresh.totp_enabled_at is None
     assert db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == partner.id)).all() == []

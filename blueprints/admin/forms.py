@@ -1,8 +1,11 @@
-"""Filter form for the audit log (a GET form: filters live in the URL)."""
+"""Forms of beheer: the audit log filter (a GET form: filters live in the URL), accounts, confirmation."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from core.forms import select_choices
+from models import ROLE_LABELS, Role
 
 
 class AuditFilterForm(FlaskForm):
@@ -16,3 +19,30 @@ class AuditFilterForm(FlaskForm):
     )
     date_from = DateField("Vanaf", validators=[Optional()])
     date_to = DateField("Tot en met", validators=[Optional()])
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class AccountForm(FlaskForm):
+    """New or edited account. The checks that need the database live in `accounts.account_problems`."""
+
+    name = StringField(
+        "Naam",
+        validators=[InputRequired("Vul een naam in."), Length(max=200, message="Hoogstens 200 tekens.")],
+        filters=[strip],
+    )
+    email = EmailField(
+        "E-mailadres",
+        validators=[InputRequired("Vul een e-mailadres in."), Length(max=254, message="Dit e-mailadres is te lang.")],
+        filters=[strip],
+    )
+    role = SelectField("Rol", choices=select_choices([(r.value, ROLE_LABELS[r]) for r in Role]), validate_choice=False)
+    organisation = SelectField("Organisatie (alleen voor partners)", choices=[], validate_choice=False)
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step: the page shows what will happen, the button sends `confirmed`."""
+
+    confirmed = HiddenField()

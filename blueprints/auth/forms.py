@@ -53,3 +53,21 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class SetPasswordForm(FlaskForm):
+    """The page behind the set-password link (invitation or break-glass password)."""
+
+    new_password = PasswordField(
+        "Nieuw wachtwoord",
+        validators=[InputRequired("Kies een wachtwoord."), Length(max=128, message="Te lang.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    new_password_again = PasswordField(
+        "Wachtwoord nog een keer",
+        validators=[
+            InputRequired("Vul het wachtwoord nog een keer in."),
+            EqualTo("new_password", message="De twee wachtwoorden zijn niet gelijk."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from blueprints.auth import bp, oidc, throttle
-from blueprints.auth.forms import ChangePasswordForm, EnrolForm, LoginForm, SecondFactorForm
+from blueprints.auth import accounts, bp, oidc, throttle
+from blueprints.auth.forms import ChangePasswordForm, EnrolForm, LoginForm, SecondFactorForm, SetPasswordForm
 from blueprints.auth.passwords import hash_password, password_problem, verify_password
 from blueprints.auth.signin import (
     GENERIC_FAILURE,
@@ -258,6 +258,36 @@ def change_password():
             return redirect_after_post(url_for("home.index"))
     status = form_status(form)
     return render("auth/change_password.html", "auth/partials/change_password_form.html", status=status, form=form)
+
+
+@bp.route("/wachtwoord-instellen/<link_token>", methods=["GET", "POST"])
+@allow(PUBLIC)
+@limiter.limit("20 per minute", methods=["POST"])
+def set_password(link_token):
+    """Public, but only a working link (48 hours, once) opens the form; a dead link gets 404."""
+    link = accounts.open_password_link(link_token)
+    if link is None:
+        return render_template("auth/set_password_gone.html"), 404
+    user = link.user
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        if problem := password_problem(form.new_password.data, user.email):
+            form.new_password.errors.append(problem)
+        elif accounts.set_password_with_link(link, form.new_password.data):
+            db.session.commit()
+            flash("Uw wachtwoord is ingesteld. Log nu in met uw e-mailadres en dit wachtwoord.", "success")
+            return redirect_after_post(url_for("auth.login"))
+        else:
+            db.session.rollback()
+            return render_template("auth/set_password_gone.html"), 404
+    return render(
+        "auth/set_password.html",
+        "auth/partials/set_password_form.html",
+        status=form_status(form),
+        form=form,
+        account=user,
+        token=link_token,
+    )
 
 
 login_manager.login_view = "auth.login"
