@@ -3,7 +3,7 @@
 Only the SHA-256 of the token is stored; valid 48 hours, used once.
 
 Revision ID: b7e3c9d1f402
-Revises: a8d4e2f6b173
+Revises: c4f7a2e9b815
 Create Date: 2026-12-01 23:50:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "b7e3c9d1f402"
-down_revision = "a8d4e2f6b173"
+down_revision = "c4f7a2e9b815"
 branch_labels = None
 depends_on = None
 
