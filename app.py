@@ -9,6 +9,7 @@ import config
 from blueprints import register_blueprints
 from cli import register_cli
 from core import access, audit, formatting, nav, seal, security  # noqa: F401  (audit registers its listener)
+from core import input as input_guard
 from core.errors import register_error_handlers
 from core.logs import configure_logging
 from extensions import csrf, limiter, login_manager, migrate
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
+    app.url_map.converters["int"] = input_guard.IdConverter  # before the routes: every <int:...> is an id
     register_blueprints(app)
     access.register(app)
     nav.register(app)
@@ -49,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.before_request(security.enforce_session_limits)
     app.before_request(access.enforce_access)
+    input_guard.register(app)
     app.after_request(security.add_security_headers)
 
     @app.context_processor

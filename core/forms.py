@@ -1,15 +1,65 @@
-"""Form pieces every feature shares: the CSRF-only form for buttons and a Dutch money field."""
+"""Form pieces every feature shares: the CSRF-only form for buttons, a Dutch money field, a phone check,
+and the guard every field of every form gets (control characters, huge numbers, far dates; see core/input.py).
+"""
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Email, StopValidation, ValidationError
 
+from core.input import (
+    CONTROL_MESSAGE,
+    DATE_MESSAGE,
+    INT_MAX,
+    NUMBER_MESSAGE,
+    PHONE_MESSAGE,
+    has_control_characters,
+    in_date_range,
+    is_phone_number,
+    normalise_multi_line,
+)
 from core.money import MoneyError, format_money_input, parse_money
 
 # Every form speaks Dutch: WTForms ships Dutch messages for its built-in validators and choices
 # (used because config sets WTF_I18N_ENABLED=False, so Flask-WTF does not ask Flask-Babel).
 FlaskForm.Meta.locales = ("nl",)
+
+
+def _guard(form, field):
+    """Runs first for every field: no control characters."""
+    multi_line = isinstance(field, TextAreaField)
+    for raw in field.raw_data or ():
+        if isinstance(raw, str) and has_control_characters(raw, multi_line=multi_line):
+            field.errors.clear()  # the field's own "not a number/date/choice" would only confuse
+            raise StopValidation(CONTROL_MESSAGE)
+
+
+def _range_guard(form, field):
+    """Runs last for every field: no number beyond the database, no far date (unless the field already said so)."""
+    if field.errors:
+        return
+    if isinstance(field, IntegerField) and isinstance(field.data, int) and abs(field.data) > INT_MAX:
+        raise StopValidation(NUMBER_MESSAGE)
+    if isinstance(field, DateField | DateTimeLocalField) and not in_date_range(field.data):
+        raise StopValidation(DATE_MESSAGE)
+
+
+def _bind_field(meta, form, unbound_field, options):
+    """Every field of every FlaskForm gets `_guard` first and `_range_guard` last; textareas normalise soft breaks."""
+    field = unbound_field.bind(form=form, **options)
+    field.validators = [_guard, *field.validators, _range_guard]
+    if isinstance(field, TextAreaField):
+        field.filters = [normalise_multi_line, *field.filters]
+    return field
+
+
+FlaskForm.Meta.bind_field = _bind_field
+
+
+def phone_number(form, field):
+    """Validator: a real phone number (libphonenumber), e.g. 074 245 98 76; "31-02-2026" is a date, not a phone."""
+    if field.data and not is_phone_number(field.data):
+        raise ValidationError(PHONE_MESSAGE)
 
 
 CONTROL_CHARACTERS = ({chr(c) for c in range(32)} - {"\n", "\t"}) | {"\x7f"}
@@ -46,8 +96,13 @@ class MoneyField(StringField):
     def process_formdata(self, valuelist):
         self.raw = valuelist[0] if valuelist else ""
         self.parse_error = None
+        if has_control_characters(self.raw):
+            self.data, self.parse_error = None, CONTROL_MESSAGE
+            return
         if not self.raw.strip():
             self.data = None
+            if self.raw:  # only spaces: InputRequired would let it through, and there is no amount
+                self.parse_error = "Vul een bedrag in."
             return
         try:
             self.data = parse_money(self.raw, allow_zero=self.allow_zero)

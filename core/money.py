@@ -9,8 +9,9 @@ from sqlalchemy import func
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000.00")  # far above any single maatwerk line or pot of this pilot
 
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.234 or 1.234,56
-_PLAIN = re.compile(r"^\d+(,\d+)?$")  # 1234 or 1234,56
+# ASCII digits only: Python's \d also matches "٣٤٥" (Arabic-Indic digits), which Decimal reads as 345.
+_GROUPED = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")  # 1.234 or 1.234,56
+_PLAIN = re.compile(r"^[0-9]+(,[0-9]+)?$")  # 1234 or 1234,56
 
 
 class MoneyError(ValueError):
@@ -28,7 +29,7 @@ def parse_money(text: str, *, allow_zero: bool = False, maximum: Decimal = MAX_A
         normalised = raw.replace(".", "").replace(",", ".")
     elif _PLAIN.match(raw):
         normalised = raw.replace(",", ".")
-    elif re.match(r"^\d+\.\d{1,2}$", raw):
+    elif re.match(r"^[0-9]+\.[0-9]{1,2}$", raw):
         raise MoneyError("Gebruik een komma voor de centen, bijvoorbeeld 1234,56.")
     else:
         raise MoneyError("Dit is geen geldig bedrag. Schrijf het zo: 1.234,56 of 1234,56.")

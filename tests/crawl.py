@@ -16,11 +16,12 @@ SKIP_ACTIONS = ("/uitloggen",)
 
 
 class FormCollector(HTMLParser):
-    """Collect POST forms (action, field names, option values) and local links from a page."""
+    """Collect forms (action, field names, option values, kind of field) and local links from a page."""
 
     def __init__(self):
         super().__init__()
         self.forms: list[dict] = []
+        self.searches: list[dict] = []  # GET forms (search and filters)
         self.links: set[str] = set()
         self._form = None
         self._select = None
@@ -29,12 +30,14 @@ class FormCollector(HTMLParser):
         a = dict(attrs)
         if tag == "a" and a.get("href", "").startswith("/"):
             self.links.add(a["href"].split("#")[0])
-        elif tag == "form" and (a.get("method") or "get").lower() == "post":
-            self._form = {"action": a.get("action") or "", "fields": {}}
+        elif tag == "form":
+            method = (a.get("method") or "get").lower()
+            self._form = {"action": a.get("action") or "", "fields": {}, "kinds": {}, "method": method}
         elif self._form is not None and tag in ("input", "textarea", "select") and a.get("name"):
             name = a["name"]
             if name == "csrf_token" or a.get("type") in ("submit", "button"):
                 return
+            self._form["kinds"][name] = (a.get("type") or "text") if tag == "input" else tag
             options = self._form["fields"].setdefault(name, [])
             if a.get("value") and a.get("type") in ("radio", "checkbox", "hidden"):
                 options.append(a["value"])
@@ -45,7 +48,8 @@ class FormCollector(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "form" and self._form is not None:
-            self.forms.append(self._form)
+            form = self._form
+            (self.forms if form.pop("method") == "post" else self.searches).append(form)
             self._form = None
         elif tag == "select":
             self._select = None
@@ -54,7 +58,9 @@ class FormCollector(HTMLParser):
 @dataclass
 class CrawlResult:
     pages: list[str]  # every page visited, in order
-    forms: list[dict]  # unique POST forms: {"action": url, "fields": {name: [option values]}}
+    # unique POST forms: {"action": url, "fields": {name: [options]}, "kinds": {name: "textarea" | "select" | type}}
+    forms: list[dict]
+    searches: list[dict]  # unique GET forms, the same shape
 
     def one_page_per_shape(self) -> list[str]:
         """One URL per route shape (ids and query values ignored), to check each template once."""
@@ -70,7 +76,7 @@ def shape_of(url: str) -> str:
 
 def crawl(client, start="/") -> CrawlResult:
     """Breadth-first GET of the pages a signed-in user can reach, collecting the POST forms."""
-    seen, forms, queue, per_shape = [], {}, deque([start]), Counter()
+    seen, forms, searches, queue, per_shape = [], {}, {}, deque([start]), Counter()
     while queue and len(seen) < MAX_PAGES:
         url = queue.popleft()
         if per_shape[shape_of(url)] >= PAGES_PER_SHAPE:
@@ -90,6 +96,9 @@ def crawl(client, start="/") -> CrawlResult:
             if urlsplit(action).path.endswith(SKIP_ACTIONS):
                 continue
             key = (urlsplit(action).path, tuple(sorted(form["fields"])))
-            forms.setdefault(key, {"action": action, "fields": form["fields"]})
+            forms.setdefault(key, {**form, "action": action})
+        for form in parser.searches:
+            action = urljoin(url, form["action"] or url)
+            searches.setdefault((urlsplit(action).path, tuple(sorted(form["fields"]))), {**form, "action": action})
         queue.extend(sorted(link.replace("&amp;", "&") for link in parser.links - set(seen)))
-    return CrawlResult(pages=seen, forms=list(forms.values()))
+    return CrawlResult(pages=seen, forms=list(forms.values()), searches=list(searches.values()))

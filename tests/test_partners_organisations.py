@@ -57,7 +57,7 @@ def test_bad_organisation_input_shows_dutch_errors_and_saves_nothing(client, log
     assert response.status_code == 422
     assert "Er is al een organisatie met deze naam." in response.text
     assert "Vul een geldig e-mailadres in" in response.text
-    assert "Vul een telefoonnummer in" in response.text
+    assert "Vul een geldig telefoonnummer in" in response.text
     assert "Ongeldige keuze" in response.text
     assert "<script>" not in response.text
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 1

@@ -17,7 +17,8 @@ def audit_log():
     form = AuditFilterForm(request.args)
     form.object_type.choices = select_choices([("", "Alle")] + [(t, t) for t in object_types()])
     filters = AuditFilter()
-    if form.validate():
+    valid = form.validate()
+    if valid:
         filters = AuditFilter(
             actor=(form.actor.data or "").strip(),
             object_type=form.object_type.data or "",
@@ -35,6 +36,7 @@ def audit_log():
         entries=entries,
         labels=ACTION_LABELS,
         args=args,
+        status=200 if valid else 422,  # a far date or a bad number: the message is at the field
     )
 
 

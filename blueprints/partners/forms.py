@@ -3,7 +3,6 @@
 Each form lists its fields; views copy only those fields onto objects (no mass assignment).
 """
 
-import re
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
@@ -23,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from blueprints.auth.passwords import MAX_LENGTH, password_problem
 from blueprints.partners.commitments import NOTE_MAX, QUANTITY_MAX
-from core.forms import MoneyField, email_address, select_choices
+from core.forms import MoneyField, email_address, phone_number, select_choices
 from models import (
     COMMITMENT_KIND_LABELS,
     COMMITMENT_STATUS_LABELS,
@@ -33,8 +32,6 @@ from models import (
     db,
 )
 
-# Plain shape check: demo and test domains (.test) must pass, so no DNS or special-use rules.
-PHONE = re.compile(r"^[0-9+()\- ]{6,30}$")
 EARLIEST = date(2020, 1, 1)
 
 
@@ -90,7 +87,7 @@ class OrganisationForm(DutchForm):
     contact_phone = StringField(
         "Telefoonnummer contactpersoon",
         filters=[_strip],
-        validators=[Optional(), Length(max=30, message="Hoogstens 30 tekens.")],
+        validators=[Optional(), Length(max=30, message="Hoogstens 30 tekens."), phone_number],
     )
     active = BooleanField("Actief: de organisatie doet mee in de pilot", default=True)
 
@@ -103,10 +100,6 @@ class OrganisationForm(DutchForm):
         existing = db.session.scalar(query)
         if existing is not None and existing != self.organisation_id:
             raise ValidationError("Er is al een organisatie met deze naam.")
-
-    def validate_contact_phone(self, field):
-        if field.data and not PHONE.match(field.data):
-            raise ValidationError("Vul een telefoonnummer in met alleen cijfers, spaties, + of -.")
 
 
 class PartnerUserForm(DutchForm):
