@@ -64,7 +64,8 @@ def enforce_session_limits():
 class SigningTokenFilter(logging.Filter):
     """Access logs must not hold the participant's signing token (it works like a password)."""
 
-    TOKEN = re.compile(r"(/tekenen/|/mijn/qr/)[A-Za-z0-9_\-]{16,}")  # signing links, the coach's QR sign-in
+    # Signing links, the coach's QR sign-in, the set-password link of a new account.
+    TOKEN = re.compile(r"(/tekenen/|/mijn/qr/|/wachtwoord-instellen/)[A-Za-z0-9_\-]{16,}")
 
     def _mask(self, value):
         return self.TOKEN.sub(r"\1***", value) if isinstance(value, str) else value

@@ -201,3 +201,15 @@ def test_second_factor_reset_needs_the_confirmation(client, login_as):
     assert confirmed.status_code == 303
     assert db.session.get(User, user.id).totp_enabled_at is None
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "totp_reset", AuditLog.object_id == user.id))
+
+
+def test_access_logs_mask_the_set_password_token():
+    import logging
+
+    from core.security import SigningTokenFilter
+
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, "", 0, "%s", ("GET /wachtwoord-instellen/geheim-token-1234567 HTTP/1.1",), None
+    )
+    SigningTokenFilter().filter(record)
+    assert "geheim-token" not in record.getMessage() and "/wachtwoord-instellen/***" in record.getMessage()
