@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.auth import accounts
+from core.input import CONTROL_MESSAGE
 from models import AuditLog, OutboxMessage, PasswordSetLink, User, db, utcnow
 from tests.conftest import make_org, make_user
 from tests.factories_auth import make_enrolled_user, sign_in
@@ -97,9 +98,9 @@ def test_a_new_link_replaces_the_old_one(app):
     ("data", "field_message"),
     [
         ({"email": "bestaat@roc.test"}, "Er bestaat al een gebruiker met e-mailadres bestaat@roc.test."),
-        ({"name": "Sanne\x00Vos"}, "Er staan tekens in die we niet kunnen opslaan."),
+        ({"name": "Sanne\x00Vos"}, CONTROL_MESSAGE),
         ({"name": "   "}, "Vul een naam in"),
-        ({"email": "sanne\x07@roc.test"}, "Vul een geldig e-mailadres in"),
+        ({"email": "sanne\x07@roc.test"}, CONTROL_MESSAGE),
         ({"role": "partner"}, "Een partner hoort bij precies één organisatie"),
         ({"role": "baas"}, "Kies een rol."),
         ({"role": "partner", "organisation": "99999999999999999999"}, "Een partner hoort bij precies één organisatie"),
