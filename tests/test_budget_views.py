@@ -286,3 +286,9 @@ def test_years_months_and_invoices_pages(client, finance):
     invoice["invoice_date"] = date.today().isoformat()
     assert client.post(f"/financien/{YEAR}/life-coach", data=invoice).status_code == 303
     assert "C-1" in client.get(f"/financien/{YEAR}/life-coach").text
+
+
+def test_a_filter_value_outside_the_list_answers_422_with_the_message(client, finance):
+    response = client.get(f"/financien/{YEAR}?status=onzin")
+    assert response.status_code == 422
+    assert "Ongeldige keuze" in response.text

@@ -131,6 +131,7 @@ def dashboard_page(year: int):
         filters=filters,
         args=filters.as_args(),
         reject_form=RejectForm(),
+        status=form_status(form),  # a filter value outside the list: the message at the field, 422
         **data,
     )
 

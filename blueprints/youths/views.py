@@ -92,7 +92,13 @@ def index():
     pager = queries.participant_page(filters, max(request.args.get("pagina", 1, type=int), 1))
     args = {k: v for k, v in request.args.items() if k != "pagina" and v}
     return render(
-        "youths/index.html", "youths/partials/list_results.html", form=form, pager=pager, args=args, today=date.today()
+        "youths/index.html",
+        "youths/partials/list_results.html",
+        form=form,
+        pager=pager,
+        args=args,
+        today=date.today(),
+        status=form_status(form),
     )
 
 
