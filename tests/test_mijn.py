@@ -462,3 +462,12 @@ def test_the_qr_button_shows_only_where_it_works(client, login_as, world):
     assert "QR-code tonen" not in client.get(f"/deelnemers/{world['sanne'].id}").text
     login_as(user=world["coach"])
     assert "QR-code tonen" in client.get(f"/deelnemers/{world['sanne'].id}").text
+
+
+def test_coach_contact_number_must_be_a_phone_number(client, login_as, world):
+    login_as(user=world["coach"])
+    refused = client.post("/mijn/coach/bereikbaarheid", data={"phone": "31-02-2026", "reachable": "ma-do"})
+    assert refused.status_code == 422 and "geldig telefoonnummer" in refused.text
+    assert db.session.get(type(world["coach"]), world["coach"].id).phone == "074 245 00 00"  # nothing saved
+    accepted = client.post("/mijn/coach/bereikbaarheid", data={"phone": "074 245 12 34", "reachable": "ma-do"})
+    assert accepted.status_code == 303

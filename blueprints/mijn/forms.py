@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaFi
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from blueprints.mijn.home import MAX_MESSAGE, MAX_REASON
-from core.forms import no_control_characters, select_choices
+from core.forms import no_control_characters, phone_number, select_choices
 
 
 def not_only_spaces(form, field):
@@ -99,7 +99,7 @@ class ReminderForm(FlaskForm):
 class CoachContactForm(FlaskForm):
     phone = StringField(
         "Telefoonnummer voor deelnemers",
-        validators=[Optional(), Length(max=30, message="Hoogstens 30 tekens."), no_control_characters],
+        validators=[Optional(), Length(max=30, message="Hoogstens 30 tekens."), no_control_characters, phone_number],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     reachable = StringField(
