@@ -94,7 +94,7 @@ def seal_pdf(data: bytes, settings: SealSettings, reason: str = "Volledig geteke
     )
     timestamper = HTTPTimeStamper(settings.tsa_url, timeout=10) if settings.tsa_url else None
     try:
-        out = _outside_event_loop(
+        out = outside_event_loop(
             lambda: signers.sign_pdf(
                 IncrementalPdfFileWriter(BytesIO(data)), meta, signer=signer, timestamper=timestamper
             )
@@ -104,7 +104,7 @@ def seal_pdf(data: bytes, settings: SealSettings, reason: str = "Volledig geteke
     return out.getvalue()
 
 
-def _outside_event_loop(work):
+def outside_event_loop(work):
     """pyHanko's blocking calls run their own asyncio loop; inside a running loop (an async worker, a
     browser test driver) that is refused, so they run in a helper thread there."""
     try:
@@ -156,7 +156,7 @@ def check_seal(data: bytes, settings: SealSettings | None) -> SealCheck:
     context = ValidationContext(trust_roots=[anchor], allow_fetching=False)
     seal = signatures[-1]
     try:
-        status = _outside_event_loop(
+        status = outside_event_loop(
             lambda: validate_pdf_signature(seal, signer_validation_context=context, ts_validation_context=context)
         )
     except Exception as exc:  # a hostile or broken file may fail anywhere in the parser: never a 500
