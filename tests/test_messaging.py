@@ -145,7 +145,7 @@ def test_two_processes_delivering_at_once_send_each_message_once(app, smtp_serve
     def server(other):
         with other.app_context():
             try:
-                start.wait()
+                start.wait(timeout=60)
                 results.append(messaging.deliver_pending())
             except Exception as exc:  # pragma: no cover - shown in the assertion
                 errors.append(exc)

@@ -201,12 +201,14 @@ def _race(schema, count, work):
     """Run `work()` in `count` threads at once, each with its own app and database session."""
     results, errors = [], []
     barrier = threading.Barrier(count)
+    # The apps are built before the race: compiling URL rules in several threads at once trips a
+    # CPython ast bug ("recursion depth mismatch"), and a thread that died there left the rest waiting.
+    apps = [create_app(make_test_config(schema, SECRET_KEY="test-secret-key")) for _ in range(count)]
 
-    def run():
-        other = create_app(make_test_config(schema, SECRET_KEY="test-secret-key"))
+    def run(other):
         with other.app_context():
             try:
-                barrier.wait()
+                barrier.wait(timeout=60)
                 results.append(work())
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
@@ -214,7 +216,7 @@ def _race(schema, count, work):
                 db.session.remove()
                 db.engine.dispose()
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
+    threads = [threading.Thread(target=run, args=(other,)) for other in apps]
     for thread in threads:
         thread.start()
     for thread in threads:

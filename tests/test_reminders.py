@@ -82,11 +82,13 @@ def test_two_servers_running_the_job_at_once_send_one_reminder_each(app, world, 
     results, errors = [], []
     barrier = threading.Barrier(3)
 
-    def server():
-        other = create_app(make_test_config(_schema))
+    # Built before the race: several threads compiling URL rules at once trip a CPython ast bug.
+    servers = [create_app(make_test_config(_schema)) for _ in range(3)]
+
+    def server(other):
         with other.app_context():
             try:
-                barrier.wait()
+                barrier.wait(timeout=60)
                 results.append(reminders.send_due().reminders)
             except Exception as exc:  # pragma: no cover - shown below
                 errors.append(exc)
@@ -94,7 +96,7 @@ def test_two_servers_running_the_job_at_once_send_one_reminder_each(app, world, 
                 db.session.remove()
                 db.engine.dispose()
 
-    threads = [threading.Thread(target=server) for _ in range(3)]
+    threads = [threading.Thread(target=server, args=(other,)) for other in servers]
     for thread in threads:
         thread.start()
     for thread in threads:
