@@ -5,6 +5,7 @@ is created once per run; every test starts from empty tables.
 """
 
 import os
+import threading
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
@@ -176,6 +177,36 @@ def login_as(client):
         return user
 
     return login
+
+
+def race_in_apps(schema: str, count: int, work, **config) -> list:
+    """Run `work()` in `count` threads at once, each in its own app (as on several servers) with its
+    own database session; return what each returned. The apps are built before the race: compiling URL
+    rules in several threads at once trips a CPython ast bug ("recursion depth mismatch"), and a thread
+    that died there would leave the others waiting at the barrier."""
+    apps = [create_app(make_test_config(schema, **config)) for _ in range(count)]
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run(other):
+        with other.app_context():
+            try:
+                barrier.wait(timeout=60)
+                results.append(work())
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=run, args=(other,)) for other in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    assert not any(t.is_alive() for t in threads), "a racing thread did not finish"
+    assert errors == []
+    return results
 
 
 # --------------------------------------------------------------------------- query counting

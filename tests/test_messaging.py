@@ -1,16 +1,13 @@
 """core/messaging.py: the one way out for e-mail and SMS, checked against a real SMTP server (aiosmtpd)."""
 
-import threading
-
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from app import create_app
 from core import messaging
 from core.messaging import Attachment, PermanentFailure, queue_email, queue_sms
 from models import OutboxMessage, db
-from tests.conftest import make_participant, make_test_config
+from tests.conftest import make_participant, race_in_apps
 
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//NL\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
@@ -135,31 +132,7 @@ def test_two_processes_delivering_at_once_send_each_message_once(app, smtp_serve
         queue_email(f"p{n}@example.test", "Onderwerp", "Tekst")
     db.session.commit()
     host, port, _ = smtp_server
-    results, errors = [], []
-    start = threading.Barrier(2)
-
-    # Build both apps before the race: compiling URL rules in two threads at once trips a
-    # CPython ast bug ("recursion depth mismatch"), and the race under test is the delivery.
-    servers = [create_app(make_test_config(_schema, SMTP_HOST=host, SMTP_PORT=port)) for _ in range(2)]
-
-    def server(other):
-        with other.app_context():
-            try:
-                start.wait(timeout=60)
-                results.append(messaging.deliver_pending())
-            except Exception as exc:  # pragma: no cover - shown in the assertion
-                errors.append(exc)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-
-    threads = [threading.Thread(target=server, args=(other,)) for other in servers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(300)
-    assert not any(t.is_alive() for t in threads), "a racing thread did not finish"
-    assert errors == []
+    results = race_in_apps(_schema, 2, messaging.deliver_pending, SMTP_HOST=host, SMTP_PORT=port)
     assert sum(results) == 6
     assert sorted(m["To"] for m in inbox.messages) == sorted(f"p{n}@example.test" for n in range(6))
     statuses = db.session.scalars(select(OutboxMessage.status)).all()

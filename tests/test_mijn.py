@@ -1,13 +1,11 @@
 """Mijn Perspectiefjaar: passwordless sign-in (codes, QR, session) and the participant's own pages."""
 
 import re
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from blueprints.mijn import home, signin
 from blueprints.mijn.inzage_b1 import sections
 from blueprints.privacy.inzage import collect
@@ -22,7 +20,7 @@ from models import (
     db,
     utcnow,
 )
-from tests.conftest import make_participant, make_test_config, make_user
+from tests.conftest import make_participant, make_user, race_in_apps
 from tests.factories_youths import make_action, make_assessment, make_conversation, make_goal
 
 DOB = date(2001, 5, 17)
@@ -197,40 +195,16 @@ def test_far_birth_date_is_refused_at_the_field(client, world):
     assert response.status_code == 422 and "kan niet kloppen" in response.text
 
 
-def _race(schema, count, work):
-    """Run `work()` in `count` threads at once, each with its own app and database session."""
-    results, errors = [], []
-    barrier = threading.Barrier(count)
-    # The apps are built before the race: compiling URL rules in several threads at once trips a
-    # CPython ast bug ("recursion depth mismatch"), and a thread that died there left the rest waiting.
-    apps = [create_app(make_test_config(schema, SECRET_KEY="test-secret-key")) for _ in range(count)]
-
-    def run(other):
-        with other.app_context():
-            try:
-                barrier.wait(timeout=60)
-                results.append(work())
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-
-    threads = [threading.Thread(target=run, args=(other,)) for other in apps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(300)
-    assert not any(t.is_alive() for t in threads), "a racing thread did not finish"
-    assert errors == []
-    return results
-
-
 def test_concurrent_right_codes_sign_in_once(app, world, monkeypatch, _schema):
     code = known_code(monkeypatch)
     signin.request_code("sanne@example.test", "http://x/")
     db.session.commit()
-    results = _race(_schema, 6, lambda: signin.check_code("sanne@example.test", code, DOB).participant is not None)
+    results = race_in_apps(
+        _schema,
+        6,
+        lambda: signin.check_code("sanne@example.test", code, DOB).participant is not None,
+        SECRET_KEY="test-secret-key",
+    )
     assert sorted(results) == [False] * 5 + [True]
 
 
@@ -238,7 +212,9 @@ def test_concurrent_wrong_tries_never_exceed_the_limit(app, world, monkeypatch, 
     code = known_code(monkeypatch)
     signin.request_code("sanne@example.test", "http://x/")
     db.session.commit()
-    _race(_schema, 8, lambda: signin.check_code("sanne@example.test", "999999", DOB).problem)
+    race_in_apps(
+        _schema, 8, lambda: signin.check_code("sanne@example.test", "999999", DOB).problem, SECRET_KEY="test-secret-key"
+    )
     row = db.session.scalars(select(PortalCode)).one()
     db.session.refresh(row)
     assert row.tries == signin.MAX_TRIES

@@ -1,17 +1,15 @@
 """Appointment reminders (`flask reminders send`) and calendar invitations, against a real SMTP server."""
 
-import threading
 from datetime import UTC, timedelta
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from app import create_app
 from blueprints.mijn import reminders
 from core.localtime import to_local
 from models import Conversation, OutboxMessage, db, utcnow
-from tests.conftest import make_participant, make_test_config, make_user
+from tests.conftest import make_participant, make_user, race_in_apps
 from tests.factories_youths import make_conversation
 
 
@@ -79,30 +77,7 @@ def test_two_servers_running_the_job_at_once_send_one_reminder_each(app, world, 
     sanne = world["sanne"]
     for hours in (2, 5, 9, 14):
         make_conversation(sanne, utcnow() + timedelta(hours=hours), attendance="gepland")
-    results, errors = [], []
-    barrier = threading.Barrier(3)
-
-    # Built before the race: several threads compiling URL rules at once trip a CPython ast bug.
-    servers = [create_app(make_test_config(_schema)) for _ in range(3)]
-
-    def server(other):
-        with other.app_context():
-            try:
-                barrier.wait(timeout=60)
-                results.append(reminders.send_due().reminders)
-            except Exception as exc:  # pragma: no cover - shown below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-
-    threads = [threading.Thread(target=server, args=(other,)) for other in servers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(300)
-    assert not any(t.is_alive() for t in threads), "a racing thread did not finish"
-    assert errors == []
+    results = race_in_apps(_schema, 3, lambda: reminders.send_due().reminders)
     assert sum(results) == 5
     rows = reminder_rows()
     assert len(rows) == 5 and len({r.conversation_id for r in rows}) == 5
