@@ -151,7 +151,7 @@ def test_correction_over_http(client, login_as):
         ({"on": "9999-01-01", "reason": "x"}, "tot en met vandaag"),
         ({"on": "٢٠٢٦-٠٩-٠٥", "reason": "x"}, "geldige datum"),
         ({"on": "2026-09-05", "reason": "   "}, "reden van de correctie"),
-        ({"on": "2026-09-05", "reason": "a\x00b"}, "tekens"),
+        ({"on": "2026-09-05", "reason": "a\x00b"}, "onzichtbaar teken"),  # the shared message (core/input.py)
     ],
 )
 def test_bad_correction_over_http_is_422_at_the_field_and_saves_nothing(client, login_as, data, message):
