@@ -4,8 +4,9 @@ A download is a list of `Sheet`s: a title, typed `Column`s and rows (any iterabl
 query can be streamed). The column's kind decides how a value is written:
 
 - `AUTO` by the value's type: Decimal as an amount (`#,##0.00`), a date as `DD-MM-YYYY`, text as text;
-- `INT`, `MONEY` (euro format), `PERCENT` (a fraction shown as a percentage), `DECIMAL` (one digit),
-  `TEXT`. A missing number is written as the column's `empty` text (for example 'nog geen').
+- `INT`, `MONEY` (euro format), `PERCENT` (percent points as already rounded by the caller,
+  `core.percent.percent_of`: CSV writes them as they are, XLSX as a number with a percent format),
+  `DECIMAL` (one digit), `TEXT`. A missing number is written as the column's `empty` text (for example 'nog geen').
 
 Text that a spreadsheet would read as a formula (= + - @, tab, carriage return) gets a leading
 apostrophe (OWASP "CSV injection"). Control characters such as a vertical tab (Word's line break)
@@ -64,8 +65,8 @@ def safe_text(value: str) -> str:
 def _csv_value(value, column: Column) -> str:
     if value is None:
         return column.empty
-    if column.kind == PERCENT:
-        return str((value * 100).quantize(Decimal("1"))).replace(".", ",")
+    if column.kind == PERCENT:  # already rounded: rounding again here once disagreed with the page
+        return str(value).replace(".", ",")
     if isinstance(value, Decimal):
         return str(value).replace(".", ",")  # 1234,56: Dutch spreadsheets read it as a number
     if isinstance(value, date):  # a datetime is a date too; people read the day
@@ -121,6 +122,7 @@ def write_xlsx(sheets: list[Sheet], target) -> None:
             worksheet.write_string(0, col, safe_text(column.header))
         # Per column: the number format (None: decided by the value's type).
         plans = [number_format(NUMBER_FORMATS[c.kind]) if c.kind in NUMBER_FORMATS else None for c in sheet.columns]
+        kinds = [c.kind for c in sheet.columns]
         amount, day = number_format(AMOUNT_FORMAT), number_format(DATE_FORMAT)
         write_string, write_number, write_datetime = (
             worksheet.write_string,
@@ -139,6 +141,8 @@ def write_xlsx(sheets: list[Sheet], target) -> None:
                         write_string(row_number, col, safe_text(value))
                 elif isinstance(value, bool):
                     write_string(row_number, col, "ja" if value else "nee")
+                elif kinds[col] == PERCENT and isinstance(value, int | Decimal):
+                    write_number(row_number, col, float(Decimal(value) / 100), fmt)  # 21 -> 0.21 shown as 21%
                 elif isinstance(value, int | float | Decimal):
                     auto_amount = fmt is None and isinstance(value, Decimal)
                     write_number(row_number, col, float(value), amount if auto_amount else fmt)

@@ -104,7 +104,7 @@ def test_formats_by_column_kind_and_missing_values():
     sheet = Sheet(
         "Een titel die veel langer is dan de 31 tekens van Excel",
         [Column("Wat"), Column("Aandeel", PERCENT, "nog geen"), Column("Bedrag", MONEY, "nog geen")],
-        [["=1+1", Decimal("0.5"), Decimal("12.30")], ["\tTab", None, None], ["", Decimal("1"), Decimal("0")]],
+        [["=1+1", Decimal("50"), Decimal("12.30")], ["\tTab", None, None], ["", Decimal("100"), Decimal("0")]],
     )
     workbook = load_workbook(io.BytesIO(to_xlsx([sheet])))
     rows = list(workbook.worksheets[0].iter_rows())

@@ -16,6 +16,7 @@ from blueprints.budget.locks import lock_pots
 from blueprints.budget.periods import PeriodClosed, ensure_open
 from core.audit import record
 from core.money import CENT, cents_sum, format_money, from_cents, to_money
+from core.percent import percent_of
 from models import (
     POT_KIND_LABELS,
     BudgetContribution,
@@ -84,7 +85,7 @@ class PotFigures:
     def percent_used(self) -> Decimal:
         if self.total <= 0:
             return Decimal("0") if self.used <= 0 else Decimal("100")
-        return (100 * self.used / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return percent_of(self.used, self.total, places=1)
 
     @property
     def warning(self) -> int | None:

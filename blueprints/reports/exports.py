@@ -1,8 +1,9 @@
 """The report as tables for CSV and XLSX: the same numbers as the page, written by `core.spreadsheet`.
 
-Counts are integers, amounts Decimal (a euro number format in XLSX), shares a fraction shown as a
-percentage. A share or amount without a denominator is the text 'nog geen', never a division by zero.
-The formula guard (a leading apostrophe for = + - @, tab, carriage return) is the writer's.
+Counts are integers, amounts Decimal (a euro number format in XLSX), shares the page's own rounded
+percentage (`Share.percent`, half up), so a download never disagrees with the page. A share or amount
+without a denominator is the text 'nog geen', never a division by zero. The formula guard (a leading
+apostrophe for = + - @, tab, carriage return) is the writer's.
 """
 
 from blueprints.reports.figures import Report, Share
@@ -17,7 +18,7 @@ def _table(title: str, columns: list[tuple[str, str]], rows: list[list]) -> Shee
 
 
 def _share_row(label: str, share: Share, whole_label: str) -> list:
-    return [label, share.part, share.whole, whole_label, share.fraction]
+    return [label, share.part, share.whole, whole_label, share.percent]
 
 
 SHARE_COLUMNS = [("Omschrijving", TEXT), ("Aantal", INT), ("Noemer", INT), ("Noemer is", TEXT), ("Aandeel", PERCENT)]

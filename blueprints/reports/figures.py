@@ -11,7 +11,7 @@ Definitions (shown in the page too):
 - finished (afgesloten) trajectories: status 'afgerond' or 'uitgevallen', in a year by outcome date.
 - ZRM and ladder: first assessment (intake) against the latest up to the end of the period, for
   participants of the population with at least two assessments by then.
-- commitments: due in the period (without a due date: created in the period); fulfilled share =
+- commitments: due in the period (without a due date: created in the period, Hengelo time); fulfilled share =
   nagekomen of those with a known result (nagekomen or niet nagekomen).
 - money: the pots of the budget year (all pots for the whole pilot). Maatwerk counts approved and paid
   requests; the life-coach pot counts its realised (invoiced) costs. Life-coach costs belong to no
@@ -21,7 +21,7 @@ Definitions (shown in the page too):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, exists, extract, func, or_, select, true, union
@@ -29,6 +29,7 @@ from sqlalchemy import and_, case, exists, extract, func, or_, select, true, uni
 from blueprints.budget.rules import pot_figures
 from core.localtime import local_midnight_utc
 from core.money import CENT, cents_sum, from_cents
+from core.percent import percent_of
 from models import (
     COMMITMENT_STATUS_LABELS,
     MAATWERK_CATEGORY_LABELS,
@@ -101,16 +102,8 @@ class Share:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.whole:
-            return None
-        return (Decimal(100) * self.part / self.whole).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-
-    @property
-    def fraction(self) -> Decimal | None:
-        """For spreadsheets (0.5 shown as 50%)."""
-        if not self.whole:
-            return None
-        return (Decimal(self.part) / self.whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        """Whole percent, rounded half up: the page, CSV and XLSX all show this number."""
+        return percent_of(self.part, self.whole)
 
 
 def divide_money(amount: Decimal, count: int) -> Decimal | None:
@@ -468,14 +461,14 @@ class CommitmentFigures:
 def commitments(filters: Filters) -> CommitmentFigures:
     query = select(Commitment.status, func.count(Commitment.id)).group_by(Commitment.status)
     if filters.year:
-        next_year = datetime(filters.year + 1, 1, 1)
+        # created_at is UTC: the year starts at midnight in Hengelo, as for conversations.
         query = query.where(
             or_(
                 Commitment.due_date.between(filters.start, filters.end),
                 and_(
                     Commitment.due_date.is_(None),
-                    Commitment.created_at >= datetime(filters.year, 1, 1),
-                    Commitment.created_at < next_year,
+                    Commitment.created_at >= local_midnight_utc(filters.start),
+                    Commitment.created_at < local_midnight_utc(date(filters.year + 1, 1, 1)),
                 ),
             )
         )

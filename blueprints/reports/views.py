@@ -1,7 +1,5 @@
 """Report pages: the pilot report (page or htmx fragment) and its CSV/XLSX export, same filters."""
 
-from datetime import date
-
 from flask import Response, request
 
 from blueprints.reports import bp
@@ -11,6 +9,7 @@ from blueprints.reports.figures import build_report, filter_options
 from blueprints.reports.forms import ReportFilterForm
 from core.access import allow
 from core.htmx import render
+from core.localtime import local_now
 from core.spreadsheet import csv_download, xlsx_download
 
 
@@ -25,7 +24,7 @@ def _filter_labels(form: ReportFilterForm) -> dict[str, str]:
         "Periode": f"Pilotjaar {form.jaar.data}" if form.jaar.data else "Hele pilot",
         "Life-coach": form.label_of("coach") or "Alle coaches",
         "Verwezen door": form.label_of("verwijzer") or "Alle verwijzers",
-        "Gemaakt op": date.today().strftime("%d-%m-%Y"),
+        "Gemaakt op": local_now().strftime("%d-%m-%Y"),  # the day in Hengelo, not the server's
     }
 
 
