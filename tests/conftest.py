@@ -63,8 +63,19 @@ def _schema(database_url):
 def empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # DELETE, not TRUNCATE: truncating 40-odd tables makes new files for each and took 0.5-1.8 s
+        # per test (a third of the PostgreSQL suite); deleting the few rows a test made takes ~0.05 s.
+        # The replica role skips triggers for this transaction only (the frozen-contract guards and the
+        # foreign keys, so the order does not matter); the sequences start again at 1, as before.
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in tables:
+            db.session.execute(table.delete())
+        db.session.execute(
+            text(
+                "SELECT setval(s.seqrelid, s.seqstart, false) FROM pg_sequence s"
+                " JOIN pg_class c ON c.oid = s.seqrelid WHERE c.relnamespace = current_schema()::regnamespace"
+            )
+        )
     else:
         for table in tables:
             db.session.execute(table.delete())
