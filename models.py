@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -360,6 +361,41 @@ class Participant(db.Model):
     @property
     def status_label(self) -> str:
         return PARTICIPANT_STATUS_LABELS.get(ParticipantStatus(self.status), self.status)
+
+
+class CoachAssignment(db.Model):
+    """Who was a participant's life-coach when: one row per period (youths/coach_history.py).
+
+    The periods of one participant follow each other without a gap: a row ends (`ends_at`) at the moment
+    the next one starts, and exactly one row is open (`ends_at` NULL; a partial unique index guards it).
+    `Participant.coach_id` is the coach of the open row; `coach_history.assign_coach` keeps both in step.
+    `coach_id` NULL is a period without a coach.
+    """
+
+    __tablename__ = "coach_assignment"
+    __table_args__ = (
+        Index("ix_coach_assignment_participant_starts", "participant_id", "starts_at"),
+        Index(
+            "uq_coach_assignment_open",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("ends_at IS NULL"),
+            postgresql_where=text("ends_at IS NULL"),
+        ),
+        Index("ix_coach_assignment_coach_id", "coach_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime)  # UTC; NULL: the coach now
+    reason: Mapped[str] = mapped_column(Text)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # NULL: the system
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
 
 
 class ReferralImportStatus(StrEnum):

@@ -27,6 +27,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, insert, select, text, update
 
 from blueprints.budget.totals import rebuild_totals
+from blueprints.youths import coach_history
 from blueprints.youths.progress import rebuild_assessment_progress
 from models import (
     ZRM_DOMAINS,
@@ -619,6 +620,7 @@ def seed(scale: int, *, quiet: bool = False) -> dict:
         if (unit + 1) % 5 == 0:
             rows.flush()
     rows.flush()
+    coach_history.open_first_periods()  # each new file's coach history, as intake would have opened it
     rebuild_totals(db.session)  # the bulk inserts bypassed the ORM listeners that keep these two
     rebuild_assessment_progress(db.session)
     reset_sequences()

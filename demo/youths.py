@@ -4,6 +4,7 @@ conversations and no-shows, spread over the two demo coaches. Sets world["partic
 import random
 from datetime import date, datetime, time, timedelta
 
+from blueprints.youths import coach_history
 from blueprints.youths.followup import needs_followup
 from blueprints.youths.workflow import planned_end
 from core.localtime import to_utc
@@ -112,6 +113,7 @@ def load(world: dict) -> None:
             )
         db.session.add(participant)
         db.session.flush()
+        coach_history.start_history(participant, None)
         _history(participant, coach, today, rng, index)
         participants.append(participant)
         if status in ("intake", "actief", "afgerond", "uitgevallen"):

@@ -15,6 +15,7 @@ from sqlalchemy import event, text
 
 from app import create_app
 from blueprints.auth.passwords import hash_password
+from blueprints.youths import coach_history
 from models import Organisation, Participant, User, db
 
 TEST_PASSWORD = "juist-paard-batterij-nietje"
@@ -170,6 +171,9 @@ def make_participant(**kw) -> Participant:
     defaults.update(kw)
     participant = Participant(**defaults)
     db.session.add(participant)
+    db.session.flush()
+    # As every file the app makes: the coach history opens with the first coach (youths/coach_history.py).
+    coach_history.start_history(participant, None)
     db.session.commit()
     return participant
 

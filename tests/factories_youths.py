@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert
 
+from blueprints.youths import coach_history
 from models import (
     ZRM_DOMAINS,
     Action,
@@ -90,4 +91,5 @@ def bulk_participants(count: int, coach_id: int | None = None) -> None:
         for i in range(count)
     ]
     db.session.execute(insert(Participant), rows)
+    coach_history.open_first_periods()
     db.session.commit()

@@ -54,7 +54,12 @@ def test_every_left_out_column_exists_and_has_a_reason(app):
 def _records(data):
     """(table, exported dict) for every record of the export."""
     yield "participant", data["participant"]
-    for kind, table in (("status_history", "status_change"), ("assessments", "assessment"), ("goals", "goal")):
+    for kind, table in (
+        ("status_history", "status_change"),
+        ("coach_history", "coach_assignment"),
+        ("assessments", "assessment"),
+        ("goals", "goal"),
+    ):
         for item in data[kind]:
             yield table, item
     for goal in data["goals"]:

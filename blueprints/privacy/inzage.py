@@ -22,6 +22,7 @@ from core.pdf import DutchPDF
 from models import (
     Assessment,
     AuditLog,
+    CoachAssignment,
     Commitment,
     Contract,
     ContractParty,
@@ -45,6 +46,11 @@ PARENT = "the record it belongs to: it stands inside that record in the export"
 LEFT_OUT: dict[str, dict[str, str]] = {
     "participant": {"coach_id": "exported as the coach's name ('coach')"},
     "status_change": {"participant_id": PARENT, "changed_by_id": "exported as a name ('by')"},
+    "coach_assignment": {
+        "participant_id": PARENT,
+        "coach_id": "exported as the coach's name ('coach')",
+        "assigned_by_id": "exported as a name ('by')",
+    },
     "assessment": {"participant_id": PARENT, "assessed_by_id": STAFF},
     "zrm_score": {"id": "internal number", "assessment_id": PARENT},
     "goal": {"participant_id": PARENT, "created_by_id": STAFF},
@@ -154,6 +160,12 @@ def collect(session: Session, participant_id: int) -> dict | None:
     if participant is None:
         return None
     pid = participant.id
+    coach_periods = session.scalars(
+        select(CoachAssignment)
+        .where(CoachAssignment.participant_id == pid)
+        .options(selectinload(CoachAssignment.coach), selectinload(CoachAssignment.assigned_by))
+        .order_by(CoachAssignment.starts_at, CoachAssignment.id)
+    ).all()
     status_history = session.scalars(
         select(StatusChange).where(StatusChange.participant_id == pid).order_by(StatusChange.changed_on)
     ).all()
@@ -239,6 +251,11 @@ def collect(session: Session, participant_id: int) -> dict | None:
         | {"coach": participant.coach.name if participant.coach else None},
         "outcome": {name: _plain(getattr(participant, name)) for name in OUTCOME_COLUMNS},
         "status_history": [_columns(s) | {"by": s.changed_by.name if s.changed_by else None} for s in status_history],
+        "coach_history": [
+            _columns(a)
+            | {"coach": a.coach.name if a.coach else None, "by": a.assigned_by.name if a.assigned_by else None}
+            for a in coach_periods
+        ],
         "assessments": [_columns(a) | {"zrm_scores": {s.domain: s.score for s in a.scores}} for a in assessments],
         "goals": [
             _columns(g)
@@ -304,6 +321,7 @@ SECTION_TITLES = {
     "participant": "Persoonsgegevens",
     "outcome": "Uitstroom",
     "status_history": "Statusgeschiedenis",
+    "coach_history": "Life-coaches (wie was wanneer de coach)",
     "assessments": "Metingen (ZRM en participatieladder)",
     "goals": "Doelen en acties",
     "conversations": "Gesprekken",

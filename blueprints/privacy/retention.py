@@ -24,6 +24,7 @@ from models import (
     Action,
     Assessment,
     AuditLog,
+    CoachAssignment,
     Commitment,
     CommitmentUpdate,
     Contract,
@@ -78,6 +79,7 @@ PERSONAL_AUDIT_KEYS = frozenset(
         "user_agent",
         "intent_text",
         "reason",
+        "reden",  # the Dutch key of semantic entries (a handover's or an extension's reason)
         "detail",
         "to_address",
         "subject",
@@ -185,6 +187,7 @@ class _Objects:
     link_ids: list[int]
     event_ids: list[int]
     outbox_ids: list[int]
+    coach_assignment_ids: list[int]
 
     def audit_targets(self, participant_id: int) -> dict[str, list[int]]:
         return {
@@ -205,6 +208,7 @@ class _Objects:
             "contract_signing_link": self.link_ids,
             "contract_event": self.event_ids,
             "outbox_message": self.outbox_ids,
+            "coach_assignment": self.coach_assignment_ids,
         }
 
 
@@ -240,6 +244,9 @@ def _objects(session: Session, participant_id: int) -> _Objects:
             select(OutboxMessage.id).where(
                 OutboxMessage.contract_id.in_(contract_ids) | (OutboxMessage.participant_id == participant_id)
             ),
+        ),
+        coach_assignment_ids=_ids(
+            session, select(CoachAssignment.id).where(CoachAssignment.participant_id == participant_id)
         ),
     )
 
@@ -317,6 +324,10 @@ def _anonymise_case_file(session: Session, participant: Participant, objects: _O
         update(Assessment)
         .where(Assessment.participant_id == participant.id, Assessment.note.is_not(None))
         .values(note=REMOVED)
+    )
+    # A handover's reason can say something about the person; who was coach when stays.
+    session.execute(
+        update(CoachAssignment).where(CoachAssignment.participant_id == participant.id).values(reason=REMOVED)
     )
     session.execute(update(Goal).where(Goal.participant_id == participant.id).values(description=REMOVED))
     session.execute(update(Action).where(Action.goal_id.in_(objects.goal_ids)).values(description=REMOVED))

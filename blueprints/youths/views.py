@@ -16,7 +16,7 @@ from blueprints.contracts.queries import contracts_for_participant
 from blueprints.mijn import reminders
 from blueprints.mijn.home import messages_for_file as portal_messages_for_file
 from blueprints.partners.queries import participant_commitments
-from blueprints.youths import bp, closing, followup, queries, timeline, workflow, zrm
+from blueprints.youths import bp, closing, coach_history, followup, queries, timeline, workflow, zrm
 from blueprints.youths.forms import (
     ActionForm,
     AssessmentForm,
@@ -191,7 +191,7 @@ def edit_details(participant_id: int):
         participant.phone = (form.phone.data or "").strip() or None
         participant.address = (form.address.data or "").strip() or None
         participant.highest_education = form.highest_education.data
-        participant.coach_id = int(form.coach_id.data)
+        coach_history.assign_coach(participant, int(form.coach_id.data), "Gewijzigd bij de gegevens", current_user)
         db.session.commit()
         flash("De gegevens zijn opgeslagen.", "success")
         return redirect_after_post(url_for("youths.show", participant_id=participant.id))

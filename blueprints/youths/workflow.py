@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from blueprints.youths import eligibility
+from blueprints.youths import coach_history, eligibility
 from core.audit import record
 from models import (
     NOT_STARTED_REASON_LABELS,
@@ -154,6 +154,8 @@ def admit(details: dict, actor: User, on: date, exception_reason: str | None = N
     """
     participant = Participant(**details, end_date=planned_end(details["start_date"]))
     register(participant, actor, on)
+    # The first period of the coach history (the coach from `details`) starts as the file is made.
+    coach_history.start_history(participant, actor)
     result = eligibility.check(participant.date_of_birth, participant.has_startkwalificatie, participant.start_date)
     if not result.eligible:
         participant.eligibility_exception = (exception_reason or "").strip()
