@@ -151,7 +151,10 @@ def test_year_2026_nobody_finished(data):
     assert report.outcomes.positive.percent is None
     assert all(r.share.percent is None for r in report.outcomes.rows)
     assert report.dropouts.share == Share(0, 0) and report.dropouts.reasons == []
-    assert report.no_shows == Share(1, 4)  # p5 three times; p9 and p6 once in 2026
+    # Two no-shows in a row, completed in 2026 (#17 point 7, the follow-up rule): p5 (three in a row) and
+    # p9, whose row of 1 Dec 2025 + 1 Jan 2026 (Hengelo) ends in 2026. Before, 'two or more in the year'
+    # counted p5 only. p6's no-show was followed by an attended conversation.
+    assert report.no_shows == Share(2, 4)
     # p9: 3->3 and 2->2 from its 2025 intake to February 2026; ladder 4 -> 3.
     assert (domain(report, "financien").participants, domain(report, "financien").average) == (1, D("0.0"))
     assert report.progress.ladder.down == Share(1, 1)
@@ -325,7 +328,9 @@ def test_query_count_does_not_grow_with_participants(data):
         bram_2026 = build_report(Filters(year=2026, coach_id=bram_id))
     assert report.statuses.total == 34
     assert bram_2026.statuses.total == 27 and bram_2026.progress.ladder.up.part == 25
-    assert small() == large() == 24  # 12 queries per report (the 12th: no-shows with and without a reminder)
+    # 19 queries per report: 12 (the 12th: no-shows with and without a reminder) + 6 for money per outcome,
+    # per life domain and the pilot years side by side (#17 point 8) + 1 for the council's table (point 7).
+    assert small() == large() == 38
 
 
 def test_share_and_division_never_divide_by_zero():

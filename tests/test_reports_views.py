@@ -203,9 +203,16 @@ def test_csv_export_has_the_same_numbers(client, login_as, data):
         "afgesloten trajecten (afgerond of uitgevallen)",
         "60",
     ] in rows
-    assert ["Twee keer of vaker niet verschenen", "1", "6", "deelnemers in pilotjaar 2025", "17"] in rows
+    assert [
+        "Twee keer op rij niet verschenen (regel opvolging nodig)",
+        "1",
+        "6",
+        "deelnemers in pilotjaar 2025",
+        "17",
+    ] in rows
     assert ["Financiën", "2", "0,5"] in rows
-    assert ["Maatwerk", "80000,00", "150,25", "2000,00", "2150,25"] in rows
+    # The pot row gained the share of the budget used (#17 point 8): 2,150.25 of 80,000 = 2.7%.
+    assert ["Maatwerk", "80000,00", "150,25", "2000,00", "2150,25", "3"] in rows
     assert ["Totale kosten per deelnemer", "2400,13", "6", "deelnemers in pilotjaar 2025"] in rows
     assert [
         "Kosten per positieve uitstroom",

@@ -30,6 +30,7 @@ def report_tables(report: Report, filter_labels: dict[str, str]) -> list[Sheet]:
     m = report.money
     tables = [
         _table("Selectie", [("Filter", TEXT), ("Waarde", TEXT)], [[k, v] for k, v in filter_labels.items()]),
+        _council_table(report),
         _table(
             "Instroom per maand",
             [("Jaar", INT), ("Maand", INT), ("Maandnaam", TEXT), ("Nieuwe deelnemers", INT)],
@@ -56,7 +57,7 @@ def report_tables(report: Report, filter_labels: dict[str, str]) -> list[Sheet]:
             "Niet verschenen",
             SHARE_COLUMNS,
             [
-                _share_row("Twee keer of vaker niet verschenen", report.no_shows, population),
+                _share_row("Twee keer op rij niet verschenen (regel opvolging nodig)", report.no_shows, population),
                 _share_row(
                     "Niet verschenen, afspraak met herinnering",
                     report.reminder_effect.with_reminder,
@@ -100,8 +101,16 @@ def report_tables(report: Report, filter_labels: dict[str, str]) -> list[Sheet]:
         ),
         _table(
             "Geld per pot",
-            [("Pot", TEXT), ("Budget", MONEY), ("Verplicht", MONEY), ("Gerealiseerd", MONEY), ("Totaal", MONEY)],
-            [[p.label, p.budget, p.committed, p.realised, p.spent] for p in m.pots],
+            [
+                ("Pot", TEXT),
+                ("Budget (hele pilot)", MONEY),
+                ("Verplicht", MONEY),
+                ("Gerealiseerd", MONEY),
+                ("Totaal", MONEY),
+                ("Deel van het budget gebruikt", PERCENT),
+            ],
+            [[p.label, p.budget, p.committed, p.realised, p.spent, p.budget_used.percent] for p in m.pots]
+            + [["Samen", m.budget_total, None, None, m.spent_total, m.budget_used.percent]],
         ),
         _table(
             "Maatwerk per categorie",
@@ -131,5 +140,107 @@ def report_tables(report: Report, filter_labels: dict[str, str]) -> list[Sheet]:
                 ],
             ],
         ),
+        _table(
+            "Maatwerk per uitstroom",
+            [
+                ("Uitstroom", TEXT),
+                ("Afgesloten trajecten", INT),
+                ("Met maatwerk", INT),
+                ("Verplicht", MONEY),
+                ("Gerealiseerd", MONEY),
+                ("Totaal", MONEY),
+                ("Per traject", MONEY),
+                ("Mediaan per traject", MONEY),
+            ],
+            [
+                [r.label, r.trajectories, r.with_maatwerk, r.committed, r.realised, r.total, r.per_trajectory, r.median]
+                for r in report.money_by_outcome
+            ],
+        ),
+        _table(
+            "Maatwerk per leefgebied",
+            [
+                ("Leefgebied van het doel", TEXT),
+                ("Aanvragen", INT),
+                ("Deelnemers", INT),
+                ("Verplicht", MONEY),
+                ("Gerealiseerd", MONEY),
+                ("Totaal", MONEY),
+            ],
+            [[r.label, r.requests, r.participants, r.committed, r.realised, r.total] for r in report.money_by_domain],
+        ),
+        _years_table(report),
     ]
     return tables
+
+
+def _council_table(report: Report) -> Sheet:
+    """The council's table: each row with both denominators ('niet van toepassing' before the start)."""
+    council = report.council
+    rows = []
+    for r in council.rows:
+        closed = r.closed
+        rows.append(
+            [
+                r.label,
+                r.registered.part,
+                r.registered.whole,
+                r.registered.percent,
+                closed.part if closed else "niet van toepassing",
+                closed.whole if closed else None,
+                closed.percent if closed else "niet van toepassing",
+            ]
+        )
+    return _table(
+        "Resultaten voor de raad",
+        [
+            ("Resultaat", TEXT),
+            ("Aantal van alle aanmeldingen", INT),
+            ("Alle aanmeldingen", INT),
+            ("Aandeel van alle aanmeldingen", PERCENT),
+            ("Aantal van de afgesloten trajecten", INT),
+            ("Afgesloten trajecten", INT),
+            ("Aandeel van de afgesloten trajecten", PERCENT),
+        ],
+        rows,
+    )
+
+
+def _years_table(report: Report) -> Sheet:
+    """The pilot years: a row per year and one for the whole pilot (the page shows them as columns; in a
+    spreadsheet a column per figure keeps one number format per column)."""
+    budget = "Budget (hele pilot)" if report.filters.selects_participants else "Budget"
+    return _table(
+        "Pilotjaren naast elkaar",
+        [
+            ("Periode", TEXT),
+            ("Deelnemers in het jaar", INT),
+            ("Afgesloten trajecten", INT),
+            ("Positieve uitstroom", INT),
+            ("Positieve uitstroom van de afgesloten trajecten", PERCENT),
+            (budget, MONEY),
+            ("Maatwerk verplicht", MONEY),
+            ("Maatwerk gerealiseerd", MONEY),
+            ("Life-coach gerealiseerd", MONEY),
+            ("Totale kosten", MONEY),
+            ("Deel van het budget gebruikt", PERCENT),
+            ("Kosten per positieve uitstroom", MONEY),
+        ],
+        [
+            [
+                y.label,
+                y.participants,
+                y.finished,
+                y.positive,
+                y.positive_share.percent,
+                y.budget,
+                y.committed,
+                y.realised,
+                y.lifecoach_share,
+                y.total_cost,
+                y.budget_used.percent,
+                y.cost_per_positive_outcome,
+            ]
+            for y in report.years
+        ],
+    )

@@ -60,7 +60,6 @@ FINISHED_STATUSES = ("afgerond", "uitgevallen")
 POSITIVE_OUTCOMES = ("betaald_werk", "opleiding", "leerwerktraject")
 SPEND_STATUSES = ("goedgekeurd", "betaald")
 NO_SHOW = "niet_verschenen"
-NO_SHOWS_COUNTED = 2
 MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 UNKNOWN = "onbekend"
 
@@ -111,6 +110,13 @@ def divide_money(amount: Decimal, count: int) -> Decimal | None:
     if not count:
         return None
     return (amount / count).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def allocated_share(amount: Decimal, part: int, whole: int) -> Decimal:
+    """The equal share per participant of a cost that belongs to no participant (life-coach costs)."""
+    if not whole:
+        return Decimal("0.00")
+    return (amount * part / whole).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # --------------------------------------------------------------------------- conditions
@@ -329,22 +335,38 @@ def dropouts(filters: Filters, finished: int) -> DropoutFigures:
     return DropoutFigures(Share(sum(r.count for r in reasons), finished), reasons)
 
 
-def no_shows(filters: Filters, population: int) -> Share:
-    """Participants of the population with two or more 'niet verschenen' (in the year, if one is chosen)."""
-    query = (
-        select(Conversation.participant_id)
-        .where(Conversation.attendance == NO_SHOW)
-        .group_by(Conversation.participant_id)
-        .having(func.count(Conversation.id) >= NO_SHOWS_COUNTED)
+def no_show_rows(filters: Filters):
+    """SQL: the ids of participants with two 'niet verschenen' in a row, the follow-up rule of
+    youths/followup.py ('afgemeld' and planned conversations neither count nor break a row; 'verschenen'
+    breaks it), whose row was completed (the second no-show) in the period, Hengelo time.
+
+    One window function (LAG over the participant's held and missed conversations), on SQLite and
+    PostgreSQL alike; the report's count and the drill-down's list both use this subquery.
+    """
+    previous = (
+        func.lag(Conversation.attendance)
+        .over(partition_by=Conversation.participant_id, order_by=(Conversation.held_at, Conversation.id))
+        .label("previous")
     )
-    query = _of_population(query, Conversation.participant_id, filters)
+    held = (
+        select(Conversation.participant_id, Conversation.held_at, Conversation.attendance, previous)
+        .where(Conversation.attendance.in_(["verschenen", NO_SHOW]))
+        .subquery()
+    )
+    query = select(held.c.participant_id).where(held.c.attendance == NO_SHOW, held.c.previous == NO_SHOW)
     if filters.year:
         query = query.where(
-            Conversation.held_at >= local_midnight_utc(filters.start),
-            Conversation.held_at < local_midnight_utc(date(filters.year + 1, 1, 1)),
+            held.c.held_at >= local_midnight_utc(filters.start),
+            held.c.held_at < local_midnight_utc(date(filters.year + 1, 1, 1)),
         )
-    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    return Share(int(count or 0), population)
+    return query.distinct()
+
+
+def no_shows(filters: Filters, population: int) -> Share:
+    """Participants of the population with two 'niet verschenen' in a row (completed in the year, if one
+    is chosen): the follow-up rule, not just any two no-shows (issue #17 point 7)."""
+    query = select(func.count(Participant.id)).where(Participant.id.in_(no_show_rows(filters)), _population(filters))
+    return Share(int(db.session.scalar(query) or 0), population)
 
 
 @dataclass(frozen=True)
@@ -499,6 +521,11 @@ class PotRow:
     def spent(self) -> Decimal:
         return self.committed + self.realised
 
+    @property
+    def budget_used(self) -> Share:
+        """Spent of the budget, in cents (percent_of rounds it like every share)."""
+        return Share(int(self.spent * 100), int(self.budget * 100))
+
 
 @dataclass
 class CategoryRow:
@@ -544,6 +571,14 @@ class MoneyFigures:
     @property
     def budget_total(self) -> Decimal:
         return sum((p.budget for p in self.pots), Decimal("0.00"))
+
+    @property
+    def spent_total(self) -> Decimal:
+        return sum((p.spent for p in self.pots), Decimal("0.00"))
+
+    @property
+    def budget_used(self) -> Share:
+        return Share(int(self.spent_total * 100), int(self.budget_total * 100))
 
 
 def _pot_budgets(filters: Filters) -> dict[str, Decimal]:
@@ -625,8 +660,7 @@ def money(filters: Filters, participants: int, participants_all: int, positive_o
     invoiced_by_kind = {kind: from_cents(cents) for kind, cents in invoiced}
     lifecoach_realised = sum(invoiced_by_kind.values(), zero)
     if filters.selects_participants:
-        share = (lifecoach_realised * participants / participants_all) if participants_all else zero
-        lifecoach_share = share.quantize(CENT, rounding=ROUND_HALF_UP)
+        lifecoach_share = allocated_share(lifecoach_realised, participants, participants_all)
     else:
         lifecoach_share = lifecoach_realised
     maatwerk_total = sum(committed.values(), zero) + sum(realised.values(), zero)
@@ -672,6 +706,10 @@ class Report:
     progress: ProgressFigures
     commitments: CommitmentFigures
     money: MoneyFigures
+    money_by_outcome: list  # money_outcomes.OutcomeMoney
+    money_by_domain: list  # money_outcomes.DomainMoney
+    years: list  # money_outcomes.YearColumn, the pilot years side by side
+    council: object  # council.CouncilTable
 
     @property
     def inflow_total(self) -> int:
@@ -683,7 +721,10 @@ class Report:
 
 
 def build_report(filters: Filters) -> Report:
-    """Every figure of the report: 12 queries, independent of the number of participants."""
+    """Every figure of the report: 19 queries, independent of the number of participants."""
+    # Imported here: these modules build on this module's conditions, so they import this module.
+    from blueprints.reports import council, money_outcomes
+
     statuses = participants_by_status(filters)
     outcome_figures = outcomes(filters)
     return Report(
@@ -697,4 +738,8 @@ def build_report(filters: Filters) -> Report:
         progress=progress(filters),
         commitments=commitments(filters),
         money=money(filters, statuses.total, statuses.total_all, outcome_figures.positive.part),
+        money_by_outcome=money_outcomes.money_by_outcome(filters),
+        money_by_domain=money_outcomes.money_by_domain(filters),
+        years=money_outcomes.pilot_years(filters),
+        council=council.council_table(filters),
     )
