@@ -585,6 +585,94 @@ OUTCOME_LABELS = {
 }
 
 
+# "Verwezen naar" (issue #17): where the coach sends a participant on, a separate fact from the outcome.
+# Not to be confused with REFERRAL_LABELS above, which say who referred the participant *in* ("verwezen door").
+ONWARD_DESTINATION_LABELS = {
+    "zorg_klantmanager": "Zorg via de klantmanager",
+    "participatiecoach": "Participatiecoach / sociale activering",
+    "werkbedrijf": "WerkBedrijf",
+    "schuldhulp": "Schuldhulp",
+    "ggz": "GGZ",
+    "partner": "Een partnerorganisatie",
+    "anders": "Anders",
+}
+
+ONWARD_RESULT_LABELS = {
+    "onbekend": "Nog onbekend",
+    "aangekomen": "Aangekomen",
+    "niet_aangekomen": "Niet aangekomen",
+}
+
+# Where a person is 6 and 12 months after the end of the trajectory (LastingOutcomeCheck.situation).
+LASTING_SITUATION_LABELS = {
+    "werk": "Werkt",
+    "school": "Gaat naar school of volgt een opleiding",
+    "werk_en_school": "Werkt en leert (bijvoorbeeld BBL)",
+    "uitkering": "Heeft een uitkering",
+    "anders": "Iets anders",
+    "onbekend": "Niet bereikbaar / weet ik niet",
+}
+
+
+class OnwardReferral(db.Model):
+    """One "verwezen naar" of a trajectory: to whom, when, why, and whether the participant arrived."""
+
+    __tablename__ = "onward_referral"
+    __table_args__ = (Index("ix_onward_referral_participant_on", "participant_id", "referred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    destination: Mapped[str] = mapped_column(String(30))  # ONWARD_DESTINATION_LABELS key
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # destination "partner"
+    destination_other: Mapped[str | None] = mapped_column(String(200))  # destination "anders"
+    referred_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)  # case content: coaches only
+    result: Mapped[str] = mapped_column(String(20), default="onbekend")  # ONWARD_RESULT_LABELS key
+    result_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def destination_label(self) -> str:
+        if self.destination == "partner" and self.organisation is not None:
+            return self.organisation.name
+        if self.destination == "anders" and self.destination_other:
+            return f"Anders: {self.destination_other}"
+        return ONWARD_DESTINATION_LABELS.get(self.destination, self.destination)
+
+    @property
+    def result_label(self) -> str:
+        return ONWARD_RESULT_LABELS.get(self.result, self.result)
+
+
+class LastingOutcomeCheck(db.Model):
+    """The answer to "where is the person now?", 6 or 12 months after the end of the trajectory.
+
+    A row exists only once the coach answered; which checks are due follows from the outcome date
+    (youths/lasting.py), so a corrected outcome date moves the question with it.
+    """
+
+    __tablename__ = "lasting_outcome_check"
+    __table_args__ = (Index("uq_lasting_outcome_check_participant_months", "participant_id", "months", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    months: Mapped[int] = mapped_column(Integer)  # 6 or 12
+    situation: Mapped[str] = mapped_column(String(20))  # LASTING_SITUATION_LABELS key; "onbekend" counts as unknown
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # UTC: the day asked, in Dutch time
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    answered_by: Mapped[User | None] = relationship()
+
+    @property
+    def situation_label(self) -> str:
+        return LASTING_SITUATION_LABELS.get(self.situation, self.situation)
+
+
 class StatusChange(db.Model):
     """One move in a participant's status workflow: dated and attributed (youths/workflow.py)."""
 

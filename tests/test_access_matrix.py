@@ -22,7 +22,15 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from blueprints.auth.accounts import create_password_link
 from core.access import PARTICIPANT, PUBLIC
-from models import ContractSigningLink, OutboxMessage, PortalMessage, ReferralImport, ReferralImportRow, db
+from models import (
+    ContractSigningLink,
+    OnwardReferral,
+    OutboxMessage,
+    PortalMessage,
+    ReferralImport,
+    ReferralImportRow,
+    db,
+)
 from tests.conftest import make_org, make_user
 from tests.factories_budget import make_request, make_year
 from tests.factories_contracts import make_sent, make_world
@@ -189,6 +197,11 @@ MATRIX = {
     "youths.correct_outcome": row(get=(302, 200, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 403)),
     "youths.extend": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.goal_status": row(get=None, post=(302, 422, 403, 403, 403, 403)),
+    # Onward referrals and the question after the end: coaches only, also a partner named as the destination.
+    "youths.new_onward_referral": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
+    "youths.edit_onward_referral": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
+    "youths.onward_referral_result": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
+    "youths.lasting_answer": row(get=(302, 404, 403, 403, 403, 403), post=(302, 404, 403, 403, 403, 403)),
     "youths.index": row(get=(302, 200, 403, 403, 403, 403), post=None),
     "youths.new": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.new_action": row(get=None, post=(302, 422, 403, 403, 403, 403)),
@@ -256,6 +269,14 @@ def build_world() -> dict:
     password_token = create_password_link(users["coach"], None)
     portal_message = PortalMessage(participant_id=participant.id, body="Ik ben ziek")
     db.session.add(portal_message)
+    onward_referral = OnwardReferral(
+        participant_id=participant.id,
+        destination="partner",
+        organisation_id=org_a.id,
+        referred_on=participant.start_date,
+        reason=SECRET_NOTE,
+    )
+    db.session.add(onward_referral)
     db.session.commit()
     return {
         "users": users,
@@ -276,6 +297,7 @@ def build_world() -> dict:
         "link": link,
         "referral_import": referral_import,
         "portal_message": portal_message,
+        "onward_referral": onward_referral,
         "year": 2026,
     }
 
@@ -302,6 +324,8 @@ ARGUMENTS = {
     "code": lambda w: "ABCD-EFGH-JKMN",  # a well-formed verification code nobody was given
     "filename": lambda w: "app.css",
     "import_id": lambda w: w["referral_import"].id,
+    "referral_id": lambda w: w["onward_referral"].id,
+    "months": lambda w: 6,  # the world's file is still running: the question is not due (404)
 }
 # Arguments that name a database row: an unknown value must give 404.
 ID_ARGUMENTS = set(ARGUMENTS) - {"filename"}

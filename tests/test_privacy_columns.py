@@ -4,7 +4,17 @@ import json
 from datetime import date
 
 from blueprints.privacy.inzage import EXPORTED_TABLES, LEFT_OUT, LEFT_OUT_TABLES, OUTCOME_COLUMNS, collect, to_pdf
-from models import Action, CommitmentUpdate, Goal, OutboxMessage, PortalMessage, StatusChange, db
+from models import (
+    Action,
+    CommitmentUpdate,
+    Goal,
+    LastingOutcomeCheck,
+    OnwardReferral,
+    OutboxMessage,
+    PortalMessage,
+    StatusChange,
+    db,
+)
 from tests.factories_budget import make_year
 from tests.test_privacy import build_file
 
@@ -70,6 +80,8 @@ def _records(data):
         ("maatwerk_requests", "maatwerk_request"),
         ("messages_to_coach", "portal_message"),
         ("messages_sent", "outbox_message"),
+        ("onward_referrals", "onward_referral"),
+        ("lasting_outcomes", "lasting_outcome_check"),
     ):
         for item in data[kind]:
             yield table, item
@@ -110,6 +122,10 @@ def test_the_export_holds_every_column_that_is_not_left_out(app):
                 note="Gestart",
             ),
             OutboxMessage(participant_id=participant.id, to_address="06 12345678", subject="", body="Herinnering"),
+            OnwardReferral(
+                participant_id=participant.id, destination="ggz", referred_on=date(2026, 9, 3), reason="Somber"
+            ),
+            LastingOutcomeCheck(participant_id=participant.id, months=6, situation="werk", note="Bij Stork"),
         ]
     )
     db.session.commit()

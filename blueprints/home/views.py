@@ -11,6 +11,8 @@ from blueprints.contracts.queries import coach_attention, partner_waiting
 from blueprints.home import bp
 from blueprints.mijn.home import coach_news
 from blueprints.partners.queries import overdue_for_coach, partner_portal
+from blueprints.youths.lasting import coach_tasks as lasting_tasks
+from blueprints.youths.onward import today as today_in_hengelo
 from blueprints.youths.queries import coach_overview
 from core.access import SIGNED_IN, allow
 from core.htmx import render
@@ -39,6 +41,7 @@ def coach():
         caseload=coach_overview(current_user.id, date.today(), utcnow()),
         contract_attention=coach_attention(current_user),
         portal_news=coach_news(current_user.id),
+        lasting_tasks=lasting_tasks(current_user.id, today_in_hengelo()),  # 6 and 12 months after the end
     )
 
 

@@ -29,7 +29,9 @@ from models import (
     ContractVersion,
     Conversation,
     Goal,
+    LastingOutcomeCheck,
     MaatwerkRequest,
+    OnwardReferral,
     Organisation,
     OutboxMessage,
     Participant,
@@ -90,6 +92,12 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     },
     "contract_decline": {"version_id": PARENT, "user_id": STAFF, "link_id": "the one-time signing link"},
     "portal_message": {"participant_id": PARENT, "read_by_id": STAFF},
+    "onward_referral": {
+        "participant_id": PARENT,
+        "organisation_id": "exported as the partner's name ('organisation')",
+        "created_by_id": STAFF,
+    },
+    "lasting_outcome_check": {"participant_id": PARENT, "answered_by_id": STAFF},
     "outbox_message": {
         "participant_id": PARENT,
         "contract_id": "the contract it is about, exported under 'contracts'",
@@ -201,6 +209,13 @@ def collect(session: Session, participant_id: int) -> dict | None:
 
     portal_messages = _of_participant(session, PortalMessage, pid, PortalMessage.created_at)
     outbox = _of_participant(session, OutboxMessage, pid, OutboxMessage.created_at)
+    onward_referrals = session.scalars(
+        select(OnwardReferral)
+        .where(OnwardReferral.participant_id == pid)
+        .options(selectinload(OnwardReferral.organisation))
+        .order_by(OnwardReferral.referred_on, OnwardReferral.id)
+    ).all()
+    lasting_checks = _of_participant(session, LastingOutcomeCheck, pid, LastingOutcomeCheck.months)
 
     targets = {
         "participant": [pid],
@@ -212,6 +227,8 @@ def collect(session: Session, participant_id: int) -> dict | None:
         "conversation": [c.id for c in conversations],
         "assessment": [a.id for a in assessments],
         "maatwerk_request": [r.id for r in requests],
+        "onward_referral": [r.id for r in onward_referrals],
+        "lasting_outcome_check": [c.id for c in lasting_checks],
     }
     clauses = [(AuditLog.object_type == kind) & AuditLog.object_id.in_(ids) for kind, ids in targets.items() if ids]
     entries = session.scalars(select(AuditLog).where(or_(*clauses)).order_by(AuditLog.at, AuditLog.id)).all()
@@ -291,6 +308,10 @@ def collect(session: Session, participant_id: int) -> dict | None:
             }
             for c in contracts
         ],
+        "onward_referrals": [
+            _columns(r) | {"organisation": r.organisation.name if r.organisation else None} for r in onward_referrals
+        ],
+        "lasting_outcomes": [_columns(c) for c in lasting_checks],
         "messages_to_coach": [_columns(m) for m in portal_messages],
         "messages_sent": [_columns(m) for m in outbox],
         "access_log": access_log,
@@ -328,6 +349,8 @@ SECTION_TITLES = {
     "maatwerk_requests": "Maatwerkaanvragen",
     "commitments": "Toezeggingen van partners",
     "contracts": "Inspanningscontracten",
+    "onward_referrals": "Verwezen naar",
+    "lasting_outcomes": "Na afloop: waar de deelnemer 6 en 12 maanden later was",
     "messages_to_coach": "Berichten aan de coach",
     "messages_sent": "Verstuurde e-mails en sms'jes",
     "access_log": "Wie heeft het dossier bekeken",

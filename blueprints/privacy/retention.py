@@ -37,7 +37,9 @@ from models import (
     ContractVersion,
     Conversation,
     Goal,
+    LastingOutcomeCheck,
     MaatwerkRequest,
+    OnwardReferral,
     OutboxAttachment,
     OutboxMessage,
     Participant,
@@ -188,6 +190,8 @@ class _Objects:
     event_ids: list[int]
     outbox_ids: list[int]
     coach_assignment_ids: list[int]
+    onward_ids: list[int] = field(default_factory=list)
+    lasting_ids: list[int] = field(default_factory=list)
 
     def audit_targets(self, participant_id: int) -> dict[str, list[int]]:
         return {
@@ -209,6 +213,8 @@ class _Objects:
             "contract_event": self.event_ids,
             "outbox_message": self.outbox_ids,
             "coach_assignment": self.coach_assignment_ids,
+            "onward_referral": self.onward_ids,
+            "lasting_outcome_check": self.lasting_ids,
         }
 
 
@@ -247,6 +253,10 @@ def _objects(session: Session, participant_id: int) -> _Objects:
         ),
         coach_assignment_ids=_ids(
             session, select(CoachAssignment.id).where(CoachAssignment.participant_id == participant_id)
+        ),
+        onward_ids=_ids(session, select(OnwardReferral.id).where(OnwardReferral.participant_id == participant_id)),
+        lasting_ids=_ids(
+            session, select(LastingOutcomeCheck.id).where(LastingOutcomeCheck.participant_id == participant_id)
         ),
     )
 
@@ -287,6 +297,8 @@ def plan_purge(session: Session, participant: Participant, years: int) -> PurgeP
         "tekenlinks (verwijderd)": len(objects.link_ids),
         "contractgebeurtenissen": len(objects.event_ids),
         "uitgaande berichten": len(objects.outbox_ids),
+        "verwijzingen (waarheen blijft)": len(objects.onward_ids),
+        "vragen na afloop (antwoord blijft)": len(objects.lasting_ids),
         "auditregels (namen uit wijzigingen)": sum(1 for row in audit_rows if _scrubbed(row.changes) != row.changes),
     }
     return PurgePlan(participant.id, destruction_date(participant, years), counts)
@@ -330,6 +342,15 @@ def _anonymise_case_file(session: Session, participant: Participant, objects: _O
         update(CoachAssignment).where(CoachAssignment.participant_id == participant.id).values(reason=REMOVED)
     )
     session.execute(update(Goal).where(Goal.participant_id == participant.id).values(description=REMOVED))
+    # Where someone was referred and where they are now stay for the figures; the free text about them goes.
+    session.execute(
+        update(OnwardReferral).where(OnwardReferral.participant_id == participant.id).values(reason=REMOVED)
+    )
+    session.execute(
+        update(LastingOutcomeCheck)
+        .where(LastingOutcomeCheck.participant_id == participant.id, LastingOutcomeCheck.note.is_not(None))
+        .values(note=REMOVED)
+    )
     session.execute(update(Action).where(Action.goal_id.in_(objects.goal_ids)).values(description=REMOVED))
     session.execute(
         update(Conversation)

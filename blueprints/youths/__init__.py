@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("youths", __name__, url_prefix="/deelnemers")
 
-from blueprints.youths import progress, views  # noqa: E402,F401
+from blueprints.youths import onward_views, progress, views  # noqa: E402,F401

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from blueprints.youths import onward
 from blueprints.youths.queries import CaseFile
 
 PER_PAGE = 8
@@ -53,6 +54,7 @@ def items(case: CaseFile) -> list[TimelineItem]:
                 f"doel-{g.id}",
             )
         )
+    result += [TimelineItem(**vars(entry)) for entry in onward.timeline_entries(case.participant)]
     result.sort(key=lambda item: item.at, reverse=True)
     return result
 

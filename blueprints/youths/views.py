@@ -16,7 +16,7 @@ from blueprints.contracts.queries import contracts_for_participant
 from blueprints.mijn import reminders
 from blueprints.mijn.home import messages_for_file as portal_messages_for_file
 from blueprints.partners.queries import participant_commitments
-from blueprints.youths import bp, closing, coach_history, followup, queries, timeline, workflow, zrm
+from blueprints.youths import bp, closing, coach_history, followup, onward, queries, timeline, workflow, zrm
 from blueprints.youths.forms import (
     ActionForm,
     AssessmentForm,
@@ -162,6 +162,7 @@ def file_context(participant: Participant) -> dict:
         "participant_contracts": contracts_for_participant(participant.id),  # contracts feature
         "portal_messages": portal_messages_for_file(participant.id),  # Mijn Perspectiefjaar
         "reminder_states": reminders.reminder_states([c.id for c in case.conversations]),
+        **onward.file_context(participant),  # verwezen naar, na afloop
     }
 
 
