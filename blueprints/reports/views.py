@@ -2,7 +2,7 @@
 
 from flask import Response, request
 
-from blueprints.reports import bp
+from blueprints.reports import bp, lasting, onward
 from blueprints.reports.charts import charts_for
 from blueprints.reports.exports import report_tables
 from blueprints.reports.figures import build_report, filter_options
@@ -43,6 +43,8 @@ def index():
         charts=charts_for(report),
         labels=_filter_labels(form),
         args=report.filters.as_args(),
+        onward=onward.onward_referrals(report.filters),  # verwezen naar (reports/onward.py)
+        lasting=lasting.lasting_outcomes(report.filters),  # na afloop, 6 and 12 months (reports/lasting.py)
     )
 
 
