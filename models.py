@@ -328,6 +328,8 @@ class Participant(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Two "niet verschenen" in a row set this until a later conversation is attended (youths/followup.py).
     needs_followup: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # The coach cleared the flag by hand (or closed the file): the no-show row counts again from here.
+    followup_cleared_at: Mapped[datetime | None] = mapped_column(DateTime)
     extension_reason: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(30))  # OutcomeCategory value, set on closing
     outcome_date: Mapped[date | None] = mapped_column(Date)
@@ -1040,6 +1042,8 @@ class MaatwerkRequest(db.Model):
     invoice_number: Mapped[str | None] = mapped_column(String(60))
     paid_on: Mapped[date | None] = mapped_column(Date)
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Set when the coach closed the file and kept this request waiting: why (finance must confirm).
+    kept_on_closing_reason: Mapped[str | None] = mapped_column(Text)
 
     pot: Mapped[BudgetPot] = relationship()
     participant: Mapped[Participant] = relationship()
@@ -1373,6 +1377,8 @@ class ContractVersion(db.Model):
     activated_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)  # ended, declined or superseded
     close_reason: Mapped[str | None] = mapped_column(Text)
+    # A declined version is an alert on the coach's start page until this is set (the file was closed).
+    alert_cleared_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     contract: Mapped[Contract] = relationship(back_populates="versions")
     parties: Mapped[list[ContractParty]] = relationship(

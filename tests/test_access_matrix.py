@@ -195,6 +195,7 @@ MATRIX = {
     "youths.edit_conversation": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.edit_details": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.correct_outcome": row(get=(302, 200, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 403)),
+    "youths.clear_followup": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.extend": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.goal_status": row(get=None, post=(302, 422, 403, 403, 403, 403)),
     # Onward referrals and the question after the end: coaches only, also a partner named as the destination.

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.budget.rules import pot_for
@@ -74,6 +74,12 @@ class RejectForm(FlaskForm):
             Length(max=2000, message="Hoogstens 2000 tekens."),
         ],
     )
+
+
+class ClosedFileConfirmForm(FlaskForm):
+    """The explicit second step for a request of a closed file (`rules.closed_file_needs_confirmation`)."""
+
+    closed_file_confirmed = BooleanField("Ik weet dat het dossier is afgesloten en keur deze aanvraag toch goed")
 
 
 class PayForm(FlaskForm):

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from blueprints.budget.locks import lock_pots
 from blueprints.budget.periods import PeriodClosed, ensure_open
+from blueprints.youths.workflow import ENDED
 from core.audit import record
 from core.money import CENT, cents_sum, format_money, from_cents, to_money
 from core.percent import percent_of
@@ -332,8 +333,22 @@ def _ensure_finance(user: User) -> None:
         raise BudgetError("Alleen financiën kan over aanvragen beslissen.")
 
 
-def approve_request(request: MaatwerkRequest, user: User, today: date | None = None) -> MaatwerkRequest:
-    """Approve under the pot lock: four-eyes, still pending, open month, and it must fit the pot."""
+def closed_file_needs_confirmation(request: MaatwerkRequest) -> bool:
+    """A waiting request of a closed file ('dossier afgesloten'): finance approves it only after confirming
+    explicitly. The coach kept it when closing the file (`kept_on_closing_reason` says why)."""
+    return request.status == RequestStatus.AANGEVRAAGD.value and request.participant.status in ENDED
+
+
+CLOSED_FILE_MESSAGE = "Het dossier van deze deelnemer is afgesloten. Bevestig dat u deze aanvraag toch wilt goedkeuren."
+
+
+def approve_request(
+    request: MaatwerkRequest, user: User, today: date | None = None, *, closed_file_confirmed: bool = False
+) -> MaatwerkRequest:
+    """Approve under the pot lock: four-eyes, still pending, open month, and it must fit the pot.
+
+    A request of a closed file needs `closed_file_confirmed` (finance ticked the confirmation).
+    """
     today = today or date.today()
     _ensure_finance(user)
     request = _locked_request(request)
@@ -341,6 +356,8 @@ def approve_request(request: MaatwerkRequest, user: User, today: date | None = N
         raise BudgetError("Vier-ogenprincipe: u kunt een aanvraag die u zelf deed niet goedkeuren.")
     if request.status != RequestStatus.AANGEVRAAGD.value:
         raise BudgetError(f"Deze aanvraag is al {request.status_label.lower()}; goedkeuren kan niet meer.")
+    if closed_file_needs_confirmation(request) and not closed_file_confirmed:
+        raise BudgetError(CLOSED_FILE_MESSAGE)
     _ensure_open(today, "Dit besluit")
     figures = figures_for(request.pot_id)
     if not figures.fits(request.amount):
@@ -375,17 +392,49 @@ def reject_request(request: MaatwerkRequest, user: User, reason: str, today: dat
     return request
 
 
-def withdraw_request(request: MaatwerkRequest, user: User, today: date | None = None) -> MaatwerkRequest:
-    """The requester takes a request back, before a decision."""
+CLOSING_REASON = "dossier afgesloten"
+
+
+def withdraw_request(
+    request: MaatwerkRequest, user: User, today: date | None = None, *, closing: bool = False
+) -> MaatwerkRequest:
+    """The requester takes a request back, before a decision.
+
+    `closing`: the coach who closes the file withdraws it (whoever asked for it), audited with the
+    reason "dossier afgesloten" (`youths/closing.py`).
+    """
     today = today or date.today()
     request = _locked_request(request)
-    if request.requested_by_id != user.id:
+    if closing:
+        if user.role != Role.COACH.value:
+            raise BudgetError("Alleen een life-coach kan een aanvraag intrekken bij het afsluiten van een dossier.")
+    elif request.requested_by_id != user.id:
         raise BudgetError("Alleen wie de aanvraag deed, kan hem intrekken.")
     if request.status != RequestStatus.AANGEVRAAGD.value:
         raise BudgetError("Er is al over deze aanvraag beslist; intrekken kan niet meer.")
     _ensure_open(today, "Het intrekken")
     request.status = RequestStatus.INGETROKKEN.value
-    record(db.session, "withdraw", request, changes={"status": ["aangevraagd", "ingetrokken"]})
+    changes = {"status": ["aangevraagd", "ingetrokken"]}
+    if closing:
+        changes["reden"] = [None, CLOSING_REASON]
+    record(db.session, "withdraw", request, changes=changes, actor=user)
+    return request
+
+
+def keep_request_on_closing(request: MaatwerkRequest, user: User, reason: str) -> MaatwerkRequest:
+    """The coach closes the file but keeps this waiting request for finance, with a reason (audited).
+
+    No money moves, so no pot lock: finance still decides, and must confirm (`closed_file_needs_confirmation`).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise BudgetError("Vul in waarom deze aanvraag blijft staan.")
+    if len(reason) > 1000:
+        raise BudgetError("De reden is te lang (hoogstens 1000 tekens).")
+    if request.status != RequestStatus.AANGEVRAAGD.value:
+        raise BudgetError("Er is al over deze aanvraag beslist.")
+    request.kept_on_closing_reason = reason
+    record(db.session, "keep_on_closing", request, changes={"reden": [None, reason]}, actor=user)
     return request
 
 

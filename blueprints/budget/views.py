@@ -12,6 +12,7 @@ from blueprints.budget import bp
 from blueprints.budget.forms import (
     BudgetYearForm,
     CarryOverForm,
+    ClosedFileConfirmForm,
     CloseMonthForm,
     ContributionForm,
     FilterForm,
@@ -181,7 +182,12 @@ def _decide(maatwerk: MaatwerkRequest, action, success: str):
 @allow("financien")
 def approve(request_id: int):
     maatwerk = get_request_or_404(request_id)
-    return _decide(maatwerk, lambda: approve_request(maatwerk, current_user), f"Aanvraag {maatwerk.id} is goedgekeurd.")
+    confirmed = ClosedFileConfirmForm().closed_file_confirmed.data  # a closed file needs it (rules.py)
+    return _decide(
+        maatwerk,
+        lambda: approve_request(maatwerk, current_user, closed_file_confirmed=confirmed),
+        f"Aanvraag {maatwerk.id} is goedgekeurd.",
+    )
 
 
 @bp.route("/aanvragen/<int:request_id>/afwijzen", methods=["POST"])

@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "superseded": "Vervangen door nieuwe versie",
     "withdrawn": "Ingetrokken",
     "carried_over": "Handtekening overgenomen",
+    "alert_cleared": "Melding weigering opgeruimd",
 }
 
 

@@ -179,6 +179,18 @@ def revoke(
     return True
 
 
+def revoke_open_links(
+    version: ContractVersion, actor: User | None, now: datetime | None = None, reason: str = ""
+) -> int:
+    """Revoke every link of `version` that still works (signing closed it, or the file was closed).
+
+    The one way to stop a version's links: `signing` calls it when a version stops being signable,
+    `youths/closing.py` when the coach closes the file. Returns how many were revoked.
+    """
+    now = now or utcnow()
+    return sum(revoke(link, actor, now, reason=reason) for link in open_links(version, now))
+
+
 def mark_used(link: ContractSigningLink, now: datetime | None = None) -> None:
     link.used_at = now or utcnow()
 

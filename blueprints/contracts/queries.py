@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
+from blueprints.contracts.alerts import decline_alert
 from blueprints.contracts.rules import OPEN_VALUES
 from models import (
     Contract,
@@ -133,18 +134,9 @@ def coach_attention(user: User, limit: int = 10) -> CoachAttention:
         .where(or_(Participant.coach_id == user.id, Contract.created_by_id == user.id))
         .options(selectinload(ContractVersion.contract).selectinload(Contract.participant), *_VERSION_LOAD)
     )
-    later = aliased(ContractVersion)
-    newest_sent = ~exists().where(
-        later.contract_id == ContractVersion.contract_id,
-        later.number > ContractVersion.number,
-        later.frozen_at.is_not(None),
-    )
-    # A declined version stays on the start page until a newer version is sent; when it was a
-    # proposal, the page says that the version in force keeps holding.
+    # When the declined version was a proposal, the page says that the version in force keeps holding.
     declined = db.session.scalars(
-        base.where(ContractVersion.status == S.GEWEIGERD.value, newest_sent)
-        .order_by(ContractVersion.closed_at.desc())
-        .limit(limit)
+        base.where(decline_alert()).order_by(ContractVersion.closed_at.desc()).limit(limit)
     ).all()
     waiting = db.session.scalars(
         base.where(ContractVersion.status.in_(OPEN_VALUES)).order_by(ContractVersion.sent_at).limit(limit)

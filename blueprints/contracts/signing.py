@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from blueprints.contracts import drafting, rules
 from blueprints.contracts.confirm import check_identity
 from blueprints.contracts.events import log_event
+from blueprints.contracts.links import revoke_open_links
 from blueprints.contracts.rules import is_open, open_version, sync_contract_status, version_in_force
 from blueprints.youths.workflow import CONTRACT_ACTIVATION_FROM, activate_after_contract
 from models import (
@@ -64,6 +65,7 @@ DOOR_PARTY_KINDS = {
     IN_PERSON: PartyKind.DEELNEMER,
     LINK: PartyKind.DEELNEMER,
 }
+NOT_SIGNABLE = "de contractversie is niet meer te tekenen"
 FACTOR_LINK = "persoonlijke link"
 FACTOR_BIRTH_DATE = "geboortedatum"
 
@@ -130,7 +132,7 @@ def send_version(version: ContractVersion, actor: User | None, now: datetime | N
             older.status = S.VERVANGEN.value
             older.closed_at = now
             older.close_reason = f"Vervangen door versie {version.number}"
-            _revoke_links(older, actor, now)
+            revoke_open_links(older, actor, now, reason=NOT_SIGNABLE)
             log_event(contract, "superseded", older, actor, detail=f"vervangen door versie {version.number}", at=now)
     _set_status(version, S.VOORGESTELD if in_force is not None else S.VERZONDEN)
     carried = _carry_over(version, in_force, actor, now) if in_force is not None else []
@@ -233,13 +235,6 @@ def _carry_over(version: ContractVersion, in_force: ContractVersion, actor: User
             at=now,
         )
     return carried
-
-
-def _revoke_links(version: ContractVersion, actor: User | None, now: datetime) -> None:
-    from blueprints.contracts.links import open_links, revoke
-
-    for link in open_links(version, now):
-        revoke(link, actor, now, reason="de contractversie is niet meer te tekenen")
 
 
 # --------------------------------------------------------------------------- sign
@@ -498,7 +493,7 @@ def decline_version(
     version.closed_at = now
     version.close_reason = f"Geweigerd door {party.name}: {reason[:500]}"
     _set_status(version, S.GEWEIGERD)
-    _revoke_links(version, actor, now)
+    revoke_open_links(version, actor, now, reason=NOT_SIGNABLE)
     in_force = version_in_force(version.contract)
     if in_force is not None:
         reason = f"{reason[:450]} (versie {in_force.number} blijft gelden)"
@@ -519,7 +514,7 @@ def withdraw_version(version: ContractVersion, reason: str, actor: User | None, 
     version.closed_at = now
     version.close_reason = f"Ingetrokken: {reason[:500]}"
     _set_status(version, S.INGETROKKEN)
-    _revoke_links(version, actor, now)
+    revoke_open_links(version, actor, now, reason=NOT_SIGNABLE)
     in_force = version_in_force(version.contract)
     detail = reason[:450] + (f" (versie {in_force.number} blijft gelden)" if in_force is not None else "")
     log_event(version.contract, "withdrawn", version, actor, detail=detail, at=now)

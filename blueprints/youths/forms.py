@@ -4,7 +4,16 @@ from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import BooleanField, DateField, DateTimeLocalField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import Select, html_params
 
@@ -193,6 +202,55 @@ class StatusForm(FlaskForm):
         "Waarom start het perspectiefjaar niet?",
         choices=choices(NOT_STARTED_REASON_LABELS, "Kies een reden"),
         default="",
+    )
+
+
+def close_form(ends):
+    """The status form with one choice per loose end of the file (youths/closing.py): per waiting request
+    withdraw or keep (with a reason), per open commitment vervallen or nagekomen."""
+    from blueprints.youths import closing
+
+    class CloseForm(StatusForm):
+        pass
+
+    for maatwerk in ends.requests:
+        setattr(
+            CloseForm,
+            closing.request_field(maatwerk.id),
+            RadioField(
+                f"Aanvraag {maatwerk.id}",
+                choices=select_choices(closing.REQUEST_CHOICES.items()),
+                validators=[InputRequired(f"Kies wat er met aanvraag {maatwerk.id} gebeurt.")],
+            ),
+        )
+        setattr(
+            CloseForm,
+            closing.reason_field(maatwerk.id),
+            TextAreaField(
+                f"Waarom blijft aanvraag {maatwerk.id} staan?",
+                validators=[Optional(), Length(max=closing.REASON_MAX, message="Hoogstens 1000 tekens.")],
+            ),
+        )
+    for commitment in ends.commitments:
+        setattr(
+            CloseForm,
+            closing.commitment_field(commitment.id),
+            RadioField(
+                f"Toezegging {commitment.id}",
+                choices=select_choices(closing.COMMITMENT_CHOICES.items()),
+                validators=[InputRequired("Kies of de toezegging vervalt of is nagekomen.")],
+            ),
+        )
+    return CloseForm()
+
+
+class FollowupClearForm(FlaskForm):
+    reason = TextAreaField(
+        "Waarom is de opvolging klaar?",
+        validators=[
+            DataRequired("Vul in waarom de opvolging klaar is."),
+            Length(max=1000, message="Hoogstens 1000 tekens."),
+        ],
     )
 
 

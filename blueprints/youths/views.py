@@ -23,6 +23,7 @@ from blueprints.youths.forms import (
     ConversationForm,
     DetailsForm,
     ExtendForm,
+    FollowupClearForm,
     GoalForm,
     GoalStatusForm,
     IntakeForm,
@@ -30,6 +31,7 @@ from blueprints.youths.forms import (
     ParticipantFilterForm,
     SharedChoices,
     StatusForm,
+    close_form,
 )
 from core.access import allow
 from core.audit import record
@@ -225,24 +227,27 @@ def timeline_page(participant_id: int):
 @allow(COACH)
 def status(participant_id: int):
     participant = open_file(participant_id) if request.method == "GET" else queries.get_participant(participant_id)
-    form = StatusForm()
-    target = request.values.get("naar") or form.to_status.data
+    target = request.values.get("naar") or request.form.get("to_status")
+    closing_file = target in workflow.ENDED and target in workflow.allowed_moves(participant.status)
+    ends = closing.loose_ends(participant) if closing_file else None
+    form = close_form(ends) if closing_file else StatusForm()
     if request.method == "GET":
         form.to_status.data = target
     if form.validate_on_submit():
         try:
-            workflow.change_status(
-                participant,
-                form.to_status.data,
-                current_user,
-                form.on.data,
-                outcome=form.outcome.data or None,
-                note=form.note.data,
-                reason=form.reason.data,
-                not_started_reason=form.not_started_reason.data or None,
-            )
-        except workflow.WorkflowError as error:
-            form[error.field].errors = [str(error)]
+            if closing_file:
+                closing.close_file(
+                    participant, current_user, form.to_status.data, form.on.data, **close_choices(form, ends)
+                )
+            else:
+                workflow.change_status(
+                    participant, form.to_status.data, current_user, form.on.data, note=form.note.data
+                )
+        except (workflow.WorkflowError, closing.ClosingError) as error:
+            db.session.rollback()  # nothing of a half close-out stays
+            target_field = form._fields.get(error.field, form.to_status)
+            target_field.errors = [str(error)]
+            ends = closing.loose_ends(participant) if closing_file else None
         else:
             db.session.commit()
             if participant.status in workflow.CLOSED:
@@ -258,12 +263,48 @@ def status(participant_id: int):
         "youths/status.html",
         p=participant,
         form=form,
-        loose_ends=closing.loose_ends(participant) if target in workflow.ENDED else None,
+        loose_ends=ends,
+        closing=closing,
         target=target,
         moves=workflow.allowed_moves(participant.status),
         move_labels=workflow.MOVE_LABELS,
         status=form_status(form),
     )
+
+
+def close_choices(form, ends: closing.LooseEnds) -> dict:
+    """The close-out form's answers as the arguments of `closing.close_file`."""
+    requests = {
+        r.id: closing.RequestChoice(form[closing.request_field(r.id)].data, form[closing.reason_field(r.id)].data or "")
+        for r in ends.requests
+    }
+    commitments = {c.id: form[closing.commitment_field(c.id)].data for c in ends.commitments}
+    return {
+        "requests": requests,
+        "commitments": commitments,
+        "outcome": form.outcome.data or None,
+        "note": form.note.data,
+        "reason": form.reason.data,
+        "not_started_reason": form.not_started_reason.data or None,
+    }
+
+
+@bp.route("/<int:participant_id>/opvolging", methods=["GET", "POST"])
+@allow(COACH)
+def clear_followup(participant_id: int):
+    """The coach clears 'opvolging nodig' with a reason (the same rule closing a file uses)."""
+    participant = queries.get_participant(participant_id)
+    form = FollowupClearForm()
+    if form.validate_on_submit():
+        try:
+            followup.clear_followup(participant, form.reason.data)
+        except followup.FollowupError as error:
+            form.reason.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash("De opvolging is afgerond.", "success")
+            return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+    return render("youths/followup_clear.html", p=participant, form=form, status=form_status(form))
 
 
 def valid_correction(form: OutcomeCorrectionForm, participant: Participant, today: date) -> bool:

@@ -97,32 +97,49 @@ def change_status(
 ) -> StatusChange:
     """Move `participant` to `to_status` or raise WorkflowError. Adds the StatusChange to the session."""
     today = today or date.today()
-    if to_status not in ALLOWED_MOVES.get(participant.status, set()):
-        raise WorkflowError(_refusal(participant.status, to_status))
-    if on > today:
-        raise WorkflowError("De datum kan niet in de toekomst liggen.", "on")
-    if to_status in CLOSED:
-        check_outcome_date(participant, on, today)
+    check_move(
+        participant, to_status, on, outcome=outcome, reason=reason, not_started_reason=not_started_reason, today=today
+    )
     note = (note or "").strip() or None
     reason = (reason or "").strip() or None
     if to_status == S.AFGEROND:
-        if outcome not in COMPLETION_OUTCOMES:
-            raise WorkflowError("Kies de uitstroom: waar gaat de deelnemer naartoe?", "outcome")
         participant.outcome, participant.outcome_date, participant.outcome_note = outcome, on, note
     if to_status == S.UITGEVALLEN:
-        if not reason:
-            raise WorkflowError("Vul de reden van uitval in.", "reason")
         participant.dropout_reason = reason
         participant.outcome, participant.outcome_date, participant.outcome_note = "uitgevallen", on, note
     if to_status == S.NIET_GESTART:
-        if not_started_reason not in NOT_STARTED_REASON_LABELS:
-            raise WorkflowError("Kies waarom het perspectiefjaar niet start.", "not_started_reason")
         # No outcome: the report counts it on its own line. The date ends the file, so it leaves the
         # population of later years like any closed file (reports/figures.py reads outcome_date).
         participant.not_started_reason, participant.outcome_date = not_started_reason, on
         label = NOT_STARTED_REASON_LABELS[not_started_reason]
         return _move(participant, to_status, actor, on, note=f"{label}. {note}" if note else label)
     return _move(participant, to_status, actor, on, note=reason or note)
+
+
+def check_move(
+    participant: Participant,
+    to_status: str,
+    on: date,
+    *,
+    outcome: str | None = None,
+    reason: str | None = None,
+    not_started_reason: str | None = None,
+    today: date | None = None,
+) -> None:
+    """Raise WorkflowError when this move would be refused; changes nothing (closing checks before it acts)."""
+    today = today or date.today()
+    if to_status not in ALLOWED_MOVES.get(participant.status, set()):
+        raise WorkflowError(_refusal(participant.status, to_status))
+    if on > today:
+        raise WorkflowError("De datum kan niet in de toekomst liggen.", "on")
+    if to_status in CLOSED:
+        check_outcome_date(participant, on, today)
+    if to_status == S.AFGEROND and outcome not in COMPLETION_OUTCOMES:
+        raise WorkflowError("Kies de uitstroom: waar gaat de deelnemer naartoe?", "outcome")
+    if to_status == S.UITGEVALLEN and not (reason or "").strip():
+        raise WorkflowError("Vul de reden van uitval in.", "reason")
+    if to_status == S.NIET_GESTART and not_started_reason not in NOT_STARTED_REASON_LABELS:
+        raise WorkflowError("Kies waarom het perspectiefjaar niet start.", "not_started_reason")
 
 
 def activate_after_contract(participant: Participant, actor: User | None, on: date | None = None) -> StatusChange:
