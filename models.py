@@ -190,6 +190,7 @@ class AuditLog(db.Model):
         Index("ix_audit_log_object", "object_type", "object_id"),
         Index("ix_audit_log_at", "at"),
         Index("ix_audit_log_actor_id", "actor_id"),
+        Index("ix_audit_log_group_key", "group_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,6 +203,9 @@ class AuditLog(db.Model):
     changes: Mapped[dict | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(45))
     result: Mapped[str] = mapped_column(String(20), default="ok")
+    # The rows of one action (one request; outside a request one transaction) share this key, so the
+    # readable log shows them as one entry. Not sealed: it arranges the display, it records nothing.
+    group_key: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuditSeal(db.Model):

@@ -6,6 +6,7 @@ to log. Semantic events (sign-in, approve, sign, view of a case file) use `recor
 
 import enum
 import re
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -68,9 +69,28 @@ def _ip():
     return request.remote_addr if has_request_context() else None
 
 
-def entry(action, object_type=None, object_id=None, changes=None, result="ok", actor=None) -> dict:
+GROUP_KEY = "audit_group_key"
+
+
+def _group_key(session) -> str:
+    """One key per action: per request, or (outside a request: CLI, background import) per transaction."""
+    if has_request_context():
+        if GROUP_KEY not in g:
+            g.audit_group_key = uuid.uuid4().hex
+        return g.audit_group_key
+    return session.info.setdefault(GROUP_KEY, uuid.uuid4().hex) if session is not None else uuid.uuid4().hex
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _end_group(session):
+    session.info.pop(GROUP_KEY, None)
+
+
+def entry(action, object_type=None, object_id=None, changes=None, result="ok", actor=None, session=None) -> dict:
     actor_id, actor_label = (actor.id, actor.email) if actor is not None else _actor()
     return {
+        "group_key": _group_key(session),
         "action": action,
         "object_type": object_type,
         "object_id": object_id,
@@ -87,7 +107,7 @@ def record(session, action, obj=None, *, object_type=None, object_id=None, chang
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id or obj.id
-    session.add(AuditLog(**entry(action, object_type, object_id, changes, result, actor)))
+    session.add(AuditLog(**entry(action, object_type, object_id, changes, result, actor, session)))
 
 
 def _column_changes(obj, new=False, deleted=False) -> dict:
@@ -132,7 +152,7 @@ def _audit_flush(session, flush_context):
             if action == "update" and not changes:
                 continue
             object_id = inspect(obj).mapper.primary_key_from_instance(obj)[0]
-            rows.append(entry(action, obj.__tablename__, object_id, changes))
+            rows.append(entry(action, obj.__tablename__, object_id, changes, session=session))
     if rows:
         session.connection().execute(AuditLog.__table__.insert(), rows)
 

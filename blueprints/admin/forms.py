@@ -2,9 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import select_choices
+from core.forms import choice_values, select_choices
 from models import ROLE_LABELS, Role
 
 
@@ -12,13 +12,27 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a search form: GET, changes nothing
 
-    actor = StringField("Gebruiker (e-mail)", validators=[Optional(), Length(max=254)])
+    actor = StringField("Wie (e-mailadres)", validators=[Optional(), Length(max=254)])
     object_type = SelectField("Soort gegeven", choices=[], validate_choice=False)
+    action = SelectField("Actie", choices=[], validate_choice=False)
     object_id = IntegerField(
         "Nummer", validators=[Optional(), NumberRange(min=1, message="Vul een nummer van 1 of hoger in.")]
     )
     date_from = DateField("Vanaf", validators=[Optional()])
     date_to = DateField("Tot en met", validators=[Optional()])
+    groep = StringField("Actie", validators=[Optional(), Length(max=32)])
+
+    def validate_object_type(self, field):
+        if field.data and field.data not in choice_values(field):
+            raise ValidationError("Kies een soort gegeven uit de lijst.")
+
+    def validate_action(self, field):
+        if field.data and field.data not in choice_values(field):
+            raise ValidationError("Kies een actie uit de lijst.")
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("Deze datum ligt vóór de datum bij 'Vanaf'.")
 
 
 def strip(value):
