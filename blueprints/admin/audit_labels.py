@@ -76,6 +76,8 @@ ACTION_LABELS = {
     "referral_import": "Aanmeldlijst ingelezen",
     "audit_sealed": "Auditlog verzegeld",
     "assign_coach": "Life-coach toegewezen",
+    "keep_on_closing": "Aanvraag blijft staan na afsluiten dossier",
+    "opvolging_gewist": "Opvolging gewist bij afsluiten",
     "contribution": "Bijdrage aan pot geboekt",
     "eligibility_exception": "Uitzondering op de doelgroep vastgelegd",
     "referral_import_start": "Aanmeldlijst: importeren gestart",
@@ -209,6 +211,7 @@ COLUMN_LABELS = {
         "not_started_reason": "Reden niet gestart",
         "portal_session_version": "Sessies Mijn Perspectiefjaar",
         "reminder_channel": "Herinneringen via",
+        "followup_cleared_at": "Opvolging afgehandeld op",
     },
     "user_account": {
         "role": "Rol",
@@ -286,6 +289,7 @@ COLUMN_LABELS = {
         "rejection_reason": "Reden van afwijzing",
         "paid_on": "Betaald op",
         "paid_by_id": "Betaald door",
+        "kept_on_closing_reason": "Reden om te laten staan bij afsluiten dossier",
     },
     "lifecoach_invoice": {
         "invoice_date": "Factuurdatum",
@@ -327,6 +331,7 @@ COLUMN_LABELS = {
         "activated_at": "Geldend sinds",
         "closed_at": "Afgesloten op",
         "close_reason": "Reden van afsluiten",
+        "alert_cleared_at": "Melding afgehandeld op",
     },
     "contract_party": {
         "signer_user_id": "Tekent namens",
