@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -13,12 +13,14 @@ from core.spreadsheet import (
     CSV_BATCH,
     MONEY,
     PERCENT,
+    XLSX_ROWS_PER_CHUNK,
     Column,
     Sheet,
     csv_chunks,
     safe_text,
     to_csv,
     to_xlsx,
+    xlsx_chunks,
 )
 from models import MaatwerkRequest, db, utcnow
 from tests.conftest import make_participant, make_user
@@ -69,8 +71,10 @@ def test_finance_xlsx_is_streamed_opens_and_holds_every_row(client, login_as, ma
     assert response.status_code == 200 and response.is_streamed
     assert response.mimetype.endswith("spreadsheetml.sheet")
     assert 'filename="financien-2026.xlsx"' in response.headers["Content-Disposition"]
-    body = b"".join(response.response)
-    assert int(response.headers["Content-Length"]) == len(body)
+    assert "Content-Length" not in response.headers  # sent while it is written, not spooled first
+    chunks = list(response.response)
+    assert len(chunks) >= 3  # the fixed parts first, then the rows in chunks of XLSX_ROWS_PER_CHUNK
+    body = b"".join(chunks)
     sheet = load_workbook(io.BytesIO(body))["Aanvragen"]
     rows = list(sheet.iter_rows())
     assert len(rows) == many_requests + 1  # header + every request
@@ -140,3 +144,42 @@ def test_safe_text_guards_every_formula_start():
     for start in ("=", "+", "-", "@", "\t", "\r"):
         assert safe_text(start + "x") == "'" + start + "x"
     assert safe_text("Gewoon") == "Gewoon" and safe_text("") == ""
+
+
+def test_xlsx_is_written_while_the_rows_are_read():
+    produced = []
+
+    def rows():
+        for n in range(XLSX_ROWS_PER_CHUNK * 3):
+            produced.append(n)
+            yield [n, f"regel {n}"]
+
+    chunks = xlsx_chunks([Sheet("T", [Column("n"), Column("tekst")], rows())])
+    next(chunks)  # the workbook's fixed parts: no row read yet
+    assert produced == []
+    next(chunks)
+    assert len(produced) == XLSX_ROWS_PER_CHUNK  # one chunk's rows, not the whole sheet
+    body = b"".join(chunks)
+    assert len(body) > 0
+
+
+def test_xlsx_text_that_looks_like_markup_or_an_escape_survives():
+    odd = ["<b>vet</b> & zo", "_x0041_ blijft letterlijk", "einde\r", "  spaties  ", "a\x00b", "regel\nregel"]
+    sheet = Sheet(
+        "Rare [tekst]: ja/nee?",
+        [Column("Tekst"), Column("Wanneer"), Column("Ja")],
+        [[text, datetime(2026, 3, 1, 12, 0), True] for text in odd],
+    )
+    workbook = load_workbook(io.BytesIO(to_xlsx([sheet])))
+    assert workbook.sheetnames == ["Rare  tekst   ja nee "]
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    # openpyxl shows the stored text; Excel turns each _xHHHH_ back into its character (_x005F_ is "_").
+    assert [r[0] for r in rows[1:]] == [
+        "<b>vet</b> & zo",
+        "_x005F_x0041_ blijft letterlijk",
+        "einde_x000D_",
+        "  spaties  ",
+        "a_x0000_b",
+        "regel\nregel",
+    ]
+    assert rows[1][1] == datetime(2026, 3, 1, 12, 0) and rows[1][2] == "ja"

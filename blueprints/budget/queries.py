@@ -458,7 +458,10 @@ def export_requests(year: int, filters: Filters):
         ),
         filters,
     ).order_by(MaatwerkRequest.id)
-    for row in db.session.execute(query):
+    # In batches (a server-side cursor on PostgreSQL): a year at 100x is 50,000 rows, and the streamed
+    # download should not hold them all in memory at once. Plain rows (Core), no ORM loading: a third
+    # of the export's time went to it.
+    for row in db.session.connection().execution_options(yield_per=2000).execute(query):
         (
             rid,
             first,

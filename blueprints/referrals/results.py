@@ -30,4 +30,8 @@ def result_sheet(job: ReferralImport, rows) -> Sheet:
 
 
 def result_download(job: ReferralImport, rows, filename: str):
-    return xlsx_download([result_sheet(job, rows)], filename)
+    # The download streams after the request has ended, in a fresh database session: the rows are read
+    # here, from this request's objects (at most a few thousand).
+    sheet = result_sheet(job, rows)
+    sheet.rows = list(sheet.rows)
+    return xlsx_download([sheet], filename)
