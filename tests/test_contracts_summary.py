@@ -56,7 +56,7 @@ def test_coach_marks_a_goal_confidential_and_it_goes_into_the_annex(client, logi
     assert client.post(f"/deelnemers/{pid}/doelen/nieuw", data=form).status_code == 303
     goal = db.session.scalar(db.select(Goal).where(Goal.description == "Afspraken met de deurwaarder"))
     assert goal.confidential
-    assert "Vertrouwelijk (persoonlijke bijlage)" in client.get(f"/deelnemers/{pid}").text
+    assert "Vertrouwelijk (persoonlijke bijlage)" in client.get(f"/deelnemers/{pid}?tab=plan").text
     version = make_contract(world).versions[0]
     assert "deurwaarder" in drafting.annex_section(version)["body"]
     assert "deurwaarder" not in drafting.partner_view_text(version)

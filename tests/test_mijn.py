@@ -386,7 +386,7 @@ def test_message_to_the_coach_shows_on_the_start_page_and_in_the_file(client, wo
         session["_fresh"] = True
         session["auth_at"] = datetime.now(UTC).timestamp()
     assert "Mag de afspraak later?" in coach.get("/start/coach").text
-    assert "Mag de afspraak later?" in coach.get(f"/deelnemers/{world['sanne'].id}").text
+    assert "Mag de afspraak later?" in coach.get(f"/deelnemers/{world['sanne'].id}?tab=gesprekken").text
     assert coach.post(f"/mijn/coach/berichten/{message.id}/gelezen").status_code == 303
     assert db.session.get(PortalMessage, message.id).read_at is not None
     assert "Mag de afspraak later?" not in coach.get("/start/coach").text
@@ -437,9 +437,9 @@ def test_access_logs_mask_the_qr_sign_in_token():
 def test_the_qr_button_shows_only_where_it_works(client, login_as, world):
     """Another coach may open the case file but not sign the participant in, so no button that 404s."""
     login_as("coach")  # not Sanne's coach
-    assert "QR-code tonen" not in client.get(f"/deelnemers/{world['sanne'].id}").text
+    assert "QR-code tonen" not in client.get(f"/deelnemers/{world['sanne'].id}?tab=gesprekken").text
     login_as(user=world["coach"])
-    assert "QR-code tonen" in client.get(f"/deelnemers/{world['sanne'].id}").text
+    assert "QR-code tonen" in client.get(f"/deelnemers/{world['sanne'].id}?tab=gesprekken").text
 
 
 def test_coach_contact_number_must_be_a_phone_number(client, login_as, world):

@@ -291,7 +291,7 @@ def test_case_file_shows_the_partner_commitments(client, login_as):
     coach = login_as("coach")
     participant = make_participant(first_name="Bram", coach_id=coach.id)
     make_commitment(make_org(), participant, description="Leerwerkplek bij de bakker")
-    page = client.get(f"/deelnemers/{participant.id}")
+    page = client.get(f"/deelnemers/{participant.id}?tab=partners")
     assert page.status_code == 200
     assert "Toezeggingen van partners" in page.text
     assert "Leerwerkplek bij de bakker" in page.text

@@ -122,7 +122,7 @@ def test_coach_sees_a_bounced_reminder_on_the_appointment(app, client, login_as,
     reminders.send_due()
     assert reminder_rows()[0].status == "bounced"
     login_as(user=world["coach"])
-    page = client.get(f"/deelnemers/{world['sanne'].id}").text
+    page = client.get(f"/deelnemers/{world['sanne'].id}?tab=gesprekken").text
     assert "Herinnering niet aangekomen (e-mail)" in page
 
 

@@ -97,7 +97,7 @@ def test_niet_gestart_over_http(client, login_as):
         f"/deelnemers/{participant.id}/status",
         data={"to_status": "niet_gestart", "on": "2026-08-20", "not_started_reason": "twee_keer_niet_verschenen"},
     )
-    assert done.status_code == 303 and done.headers["Location"].endswith(f"/deelnemers/{participant.id}")
+    assert done.status_code == 303 and done.headers["Location"].endswith(f"/deelnemers/{participant.id}#status")
     db.session.expire_all()
     stored = db.session.get(Participant, participant.id)
     assert (stored.status, stored.not_started_reason) == ("niet_gestart", "twee_keer_niet_verschenen")

@@ -11,12 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from blueprints.budget.queries import maatwerk_for_participant
-from blueprints.contracts.queries import contracts_for_participant
 from blueprints.mijn import reminders
-from blueprints.mijn.home import messages_for_file as portal_messages_for_file
-from blueprints.partners.queries import participant_commitments
-from blueprints.youths import bp, closing, coach_history, followup, onward, queries, timeline, workflow, zrm
+from blueprints.youths import bp, closing, coach_history, followup, queries, timeline, workflow
 from blueprints.youths.forms import (
     ActionForm,
     AssessmentForm,
@@ -29,12 +25,13 @@ from blueprints.youths.forms import (
     IntakeForm,
     OutcomeCorrectionForm,
     ParticipantFilterForm,
-    SharedChoices,
     StatusForm,
     close_form,
 )
+from blueprints.youths.sections import SECTIONS, goal_forms, section_context, section_url, who_choices
 from core.access import allow
 from core.audit import record
+from core.errors import error_page
 from core.forms import EmptyForm, form_status, select_choices
 from core.htmx import is_partial_request, redirect_after_post, render
 from core.localtime import local_now, to_local, to_utc
@@ -130,51 +127,28 @@ def new():
         participant = workflow.admit(details, current_user, date.today(), form.exception_reason.data)
         db.session.commit()
         flash(f"{participant.full_name} is aangemeld.", "success")
-        return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+        return redirect_after_post(section_url(participant.id))
     return render("youths/new.html", form=form, status=form_status(form))
 
 
 # --------------------------------------------------------------------------- the file
 
 
-def file_context(participant: Participant) -> dict:
-    case = queries.load_case_file(participant)
-    summary = zrm.summarise(case.assessments)
-    organisations = queries.partner_organisations()
-    items, more = timeline.page(case, 1)
-    today = date.today()
-    return {
-        "p": participant,
-        "case": case,
-        "summary": summary,
-        "chart": zrm.chart(summary) if case.assessments else None,
-        "ladder_label": zrm.ladder_label,
-        "moves": workflow.allowed_moves(participant.status),
-        "move_labels": workflow.MOVE_LABELS,
-        "days_left": workflow.days_left(participant, today),
-        "today": today,
-        "goal_forms": goal_forms(case.goals, organisations),
-        "new_goal_form": GoalForm(formdata=None),
-        "timeline_items": items,
-        "timeline_more": more,
-        "timeline_page": 1,
-        "button_form": EmptyForm(formdata=None),
-        "participant_commitments": participant_commitments(participant.id),  # partners feature
-        "maatwerk": maatwerk_for_participant(participant.id),  # budget feature
-        "participant_contracts": contracts_for_participant(participant.id),  # contracts feature
-        "portal_messages": portal_messages_for_file(participant.id),  # Mijn Perspectiefjaar
-        "reminder_states": reminders.reminder_states([c.id for c in case.conversations]),
-        **onward.file_context(participant),  # verwezen naar, na afloop
-    }
+UNKNOWN_SECTION = "Dit onderdeel van het dossier bestaat niet. Kies een onderdeel in het menu van het dossier."
 
 
 @bp.route("/<int:participant_id>")
 @allow(COACH)
 def show(participant_id: int):
+    """One section of the file (`?tab=`, the overview without): as a page, or for htmx only the section."""
+    section = SECTIONS.get(request.args.get("tab") or "overzicht")
     participant = open_file(participant_id)
+    if section is None:
+        db.session.rollback()  # nothing was shown: no view entry
+        return error_page(404, message=UNKNOWN_SECTION)
     commit_view_entry()
-    context = file_context(participant)
-    return render("youths/show.html", "youths/partials/file.html", **context)
+    context = section_context(participant, section)
+    return render("youths/show.html", "youths/partials/section_fragment.html", **context)
 
 
 @bp.route("/<int:participant_id>/gegevens", methods=["GET", "POST"])
@@ -197,7 +171,7 @@ def edit_details(participant_id: int):
         coach_history.assign_coach(participant, int(form.coach_id.data), "Gewijzigd bij de gegevens", current_user)
         db.session.commit()
         flash("De gegevens zijn opgeslagen.", "success")
-        return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+        return redirect_after_post(section_url(participant.id))
     db.session.commit()  # the view entry
     status = form_status(form)
     return render("youths/edit_details.html", status=status, form=form, p=participant)
@@ -256,7 +230,7 @@ def status(participant_id: int):
                     url_for("youths.new_assessment", participant_id=participant.id, soort="eind")
                 )
             flash(f"De status is nu: {participant.status_label}.", "success")
-            return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+            return redirect_after_post(section_url(participant.id, anchor="status"))
     db.session.commit()  # the view log entry
     target = target if target in workflow.allowed_moves(participant.status) else None
     return render(
@@ -350,7 +324,7 @@ def correct_outcome(participant_id: int):
             db.session.commit()
             flash("De uitstroom is gecorrigeerd. De correctie en de reden staan in het auditlog.", "success")
             if current_user.role == COACH:
-                return redirect_after_post(url_for("youths.show", participant_id=participant.id) + "#status")
+                return redirect_after_post(section_url(participant.id, anchor="status"))
             return redirect_after_post(url_for("youths.correct_outcome", participant_id=participant.id))
     status = form_status(form)
     if refusal is not None and request.method == "POST":
@@ -380,7 +354,7 @@ def extend(participant_id: int):
         else:
             db.session.commit()
             flash("Het perspectiefjaar is verlengd.", "success")
-            return redirect_after_post(url_for("youths.show", participant_id=participant.id))
+            return redirect_after_post(section_url(participant.id, anchor="status"))
     return render("youths/extend.html", p=participant, form=form, status=form_status(form))
 
 
@@ -415,32 +389,11 @@ def new_assessment(participant_id: int):
         db.session.add(assessment)
         db.session.commit()
         flash("De meting is opgeslagen.", "success")
-        return redirect_after_post(url_for("youths.show", participant_id=participant.id) + "#zrm")
+        return redirect_after_post(section_url(participant.id, "metingen", "zrm"))
     return render("youths/assessment_form.html", p=participant, form=form, status=form_status(form))
 
 
 # --------------------------------------------------------------------------- goals and actions
-
-
-def who_choices(organisations) -> SharedChoices:
-    """Who does an action: one list shared by every goal's form (its options are rendered once)."""
-    return SharedChoices(
-        select_choices(
-            [("deelnemer", "Deelnemer"), ("coach", "Life-coach")] + [(f"partner-{o.id}", o.name) for o in organisations]
-        )
-    )
-
-
-def goal_forms(goals, organisations, posted: dict | None = None) -> dict:
-    """Per goal: its inline status form and new-action form, with unique field ids (prefixes)."""
-    forms = {}
-    who = who_choices(organisations)
-    for goal in goals:
-        status_form = GoalStatusForm(formdata=None, prefix=f"doel{goal.id}", status=goal.status)
-        action_form = ActionForm(formdata=None, prefix=f"actie{goal.id}")
-        action_form.who.choices = who
-        forms[goal.id] = {"status": status_form, "action": action_form, **(posted or {}).get(goal.id, {})}
-    return forms
 
 
 def load_goal(goal_id: int) -> Goal:
@@ -490,7 +443,7 @@ def new_goal(participant_id: int):
         db.session.add(goal)
         db.session.commit()
         flash("Het doel is toegevoegd.", "success")
-        return redirect_after_post(url_for("youths.show", participant_id=participant.id) + f"#doel-{goal.id}")
+        return redirect_after_post(section_url(participant.id, "plan", f"doel-{goal.id}"))
     return render("youths/goal_form.html", p=participant, form=form, status=form_status(form))
 
 
@@ -504,7 +457,7 @@ def goal_status(goal_id: int):
         db.session.commit()
         if not is_partial_request():
             flash("De status van het doel is opgeslagen.", "success")
-            return redirect_after_post(url_for("youths.show", participant_id=goal.participant_id) + f"#doel-{goal.id}")
+            return redirect_after_post(section_url(goal.participant_id, "plan", f"doel-{goal.id}"))
         return render_goal(load_goal(goal_id))
     return render_goal(goal, {"status": form}, status=422)
 
@@ -530,7 +483,7 @@ def new_action(goal_id: int):
         db.session.commit()
         if not is_partial_request():
             flash("De actie is toegevoegd.", "success")
-            return redirect_after_post(url_for("youths.show", participant_id=goal.participant_id) + f"#doel-{goal.id}")
+            return redirect_after_post(section_url(goal.participant_id, "plan", f"doel-{goal.id}"))
         return render_goal(load_goal(goal_id), added_action=form.description.data.strip())
     return render_goal(goal, {"action": form}, status=422)
 
@@ -545,9 +498,7 @@ def toggle_action(action_id: int):
         action.done_on = date.today() if action.done else None
         db.session.commit()
     if not is_partial_request():
-        return redirect_after_post(
-            url_for("youths.show", participant_id=action.goal.participant_id) + f"#doel-{action.goal_id}"
-        )
+        return redirect_after_post(section_url(action.goal.participant_id, "plan", f"doel-{action.goal_id}"))
     return render_goal(load_goal(action.goal_id))
 
 
@@ -586,7 +537,7 @@ def new_conversation(participant_id: int):
         followup.refresh_followup(participant)
         db.session.commit()
         flash("Het gesprek is opgeslagen.", "success")
-        return redirect_after_post(url_for("youths.show", participant_id=participant.id) + "#gesprekken")
+        return redirect_after_post(section_url(participant.id, "gesprekken", "gesprekken"))
     return render(
         "youths/conversation_form.html", p=participant, form=form, conversation=None, status=form_status(form)
     )
@@ -609,9 +560,7 @@ def edit_conversation(conversation_id: int):
         followup.refresh_followup(participant)
         db.session.commit()
         flash("Het gesprek is bijgewerkt.", "success")
-        return redirect_after_post(
-            url_for("youths.show", participant_id=participant.id) + f"#gesprek-{conversation.id}"
-        )
+        return redirect_after_post(section_url(participant.id, "gesprekken", f"gesprek-{conversation.id}"))
     return render(
         "youths/conversation_form.html", p=participant, form=form, conversation=conversation, status=form_status(form)
     )

@@ -31,6 +31,13 @@ def years_ago(years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
+def open_section(page, problems, label: str) -> None:
+    """Switch the case file to another section through its menu (htmx swaps only the section)."""
+    menu = page.get_by_role("navigation", name="Onderdelen van het dossier")
+    swap(page, problems, lambda: menu.get_by_role("link", name=label, exact=True).click(), "/deelnemers/", label)
+    assert menu.locator("[aria-current=page]").inner_text() == label
+
+
 def record_no_show(page, when: str) -> None:
     page.get_by_role("link", name="Gesprek toevoegen").click()
     arrive(page, "gesprek toevoegen")
@@ -80,8 +87,10 @@ def test_coach_registers_scores_sets_a_goal_and_sees_follow_up(page, live_server
     page.wait_for_url("**/deelnemers/*")
     arrive(page, "dossier na de meting")
     assert page.get_by_text("De meting is opgeslagen").is_visible()
+    assert page.url.endswith("?tab=metingen#zrm")
 
     # A goal, then its status changed inline (htmx).
+    open_section(page, browser_problems, "Plan")
     page.get_by_role("link", name="Doel toevoegen").click()
     arrive(page, "doelformulier")
     page.get_by_label("Leefgebied").select_option("werk_opleiding")
@@ -103,6 +112,7 @@ def test_coach_registers_scores_sets_a_goal_and_sees_follow_up(page, live_server
     # Two no-shows in a row: the file shows "opvolging nodig".
     assert page.get_by_text("Opvolging nodig").count() == 0
     now = date.today()
+    open_section(page, browser_problems, "Gesprekken")
     record_no_show(page, f"{(now - timedelta(days=14)).isoformat()}T10:00")
     record_no_show(page, f"{(now - timedelta(days=7)).isoformat()}T10:00")
     assert page.get_by_text("Opvolging nodig: twee keer niet verschenen").is_visible()
@@ -247,7 +257,7 @@ def test_maatwerk_request_is_approved_on_the_dashboard_and_totals_change_without
 
     # The coach requests maatwerk from the case file.
     sign_in(page, live_server, coach.email, TEST_PASSWORD)
-    page.goto(f"{live_server}/deelnemers/{participant.id}")
+    page.goto(f"{live_server}/deelnemers/{participant.id}?tab=maatwerk")
     arrive(page, "dossier")
     page.get_by_role("link", name="Maatwerk aanvragen voor deze deelnemer").click()
     arrive(page, "maatwerk aanvragen")
@@ -380,9 +390,10 @@ def test_partner_updates_a_commitment_and_the_closed_file_shows_in_the_report(
 
     # The coach sees it in the file and closes the file with an outcome.
     sign_in(page, live_server, coach.email, TEST_PASSWORD)
-    page.goto(f"{live_server}/deelnemers/{participant.id}")
+    page.goto(f"{live_server}/deelnemers/{participant.id}?tab=partners")
     arrive(page, "dossier")
-    assert "Nagekomen" in page.locator("#dossier").inner_text()
+    assert "Nagekomen" in page.locator("#dossier-sectie").inner_text()
+    open_section(page, browser_problems, "Overzicht")
     page.get_by_role("link", name="Afsluiten met uitstroom").click()
     arrive(page, "afsluiten met uitstroom")
     page.get_by_label("Uitstroom").select_option("betaald_werk")

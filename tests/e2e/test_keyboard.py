@@ -102,7 +102,12 @@ def test_coach_journey_with_the_keyboard_only(page, live_server, browser_problem
     keys.tab_to_text("de Jong, Sanne", "a")
     keys.press_and_navigate("Enter", f"**/deelnemers/{participant.id}")
 
-    # Record a conversation: attended, with a short report.
+    # Record a conversation: attended, with a short report. The menu of the file swaps in the section (htmx).
+    keys.tab_to_text("Gesprekken", "a")
+    with page.expect_response(lambda r: "tab=gesprekken" in r.url):
+        page.keyboard.press("Enter")
+    settled(page)
+    assert keys.check()["id"] == "onderdeel-gesprekken", "de focus blijft op de link in het menu"
     keys.tab_to_text("Gesprek toevoegen", "a")
     keys.press_and_navigate("Enter", f"**/deelnemers/{participant.id}/gesprekken/nieuw")
     keys.tab_to_id("attendance")
@@ -119,6 +124,11 @@ def test_coach_journey_with_the_keyboard_only(page, live_server, browser_problem
     assert conversation.attendance == "verschenen" and conversation.next_action == "Sanne belt de werkgever"
 
     # Change the goal's status: the select posts through htmx on change, focus stays on it.
+    keys.tab_to_text("Plan", "a")
+    with page.expect_response(lambda r: "tab=plan" in r.url):
+        page.keyboard.press("Enter")
+    settled(page)
+    arrive(page, "dossier, plan (htmx)")
     select_id = f"doel{goal.id}-status"
     keys.tab_to_id(select_id)
     before = len(browser_problems.htmx_requests)

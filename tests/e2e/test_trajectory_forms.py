@@ -74,7 +74,7 @@ def test_niet_gestart_in_the_browser(app, page, live_server, width):
     shot(page, f"niet-gestart-fout-{width}")
     page.get_by_label("Waarom start het perspectiefjaar niet?").select_option("verhuisd")
     page.get_by_role("button", name="Niet gestart vastleggen").click()
-    page.wait_for_url(f"**/deelnemers/{participant.id}")
+    page.wait_for_url(f"**/deelnemers/{participant.id}#status")
     arrive(page, "dossier niet gestart")
     no_page_scroll(page)
     shot(page, f"niet-gestart-dossier-{width}")
