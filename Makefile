@@ -65,9 +65,12 @@ bench: $(VENV)/.dev-installed
 bench-import: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.import_bench
 
-## make load: 50 simulated users for 60 s against gunicorn on 127.0.0.1, with writes (see bench/README.md)
+## make load: 100 simulated users for $(LOAD_SECONDS) s at 100x against two gunicorn app servers behind nginx,
+## one PostgreSQL and Redis, all on 127.0.0.1; one server is killed and restarted halfway (see bench/README.md)
+LOAD_SECONDS ?= 300
 load: $(VENV)/.dev-installed
-	$(BIN)/python -m bench.load
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || (apt-get update -qq && apt-get install -y -qq nginx)
+	LOAD_SECONDS=$(LOAD_SECONDS) $(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

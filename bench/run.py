@@ -104,38 +104,107 @@ class Page:
     # The htmx request replaces the page's whole result (a search, a filter): the quarter aim is set aside
     # for these by decision (README "Prestaties"); instead the fragment must be exactly that region.
     whole_result: bool = False
+    # The most SQL queries the page may send, at any size of the data (declared here, checked by the bench).
+    max_queries: int | None = None
 
 
-PAGE_KEYS = "list,search,file,finance,portal,partner_list,reports,reports_year"
+PAGE_KEYS = (
+    "list,search,file,file_<section>,coach_start,contracts,pdf,finance,finance_queue,portal,partner_list,"
+    "reports,reports_year,reports_coach,auditlog"
+)
+FILE_SECTIONS = ("plan", "metingen", "gesprekken", "contract", "maatwerk", "partners", "tijdlijn")
 
 
 def key_pages(app) -> list[Page]:
-    """The key pages of issue 9, for the first participant and the current budget year."""
+    """The key pages of issues 9 and 21, for the first coach's first participant and the current budget year."""
     from bench.seed import bench_users
-    from models import BudgetYear, Commitment, Participant, db
+    from models import BudgetYear, Commitment, Contract, ContractVersion, Participant, db
 
     with app.app_context():
-        participant_id = db.session.scalar(select(Participant.id).order_by(Participant.id).limit(1))
+        users = bench_users()
+        coach_id = users["coach"].id
+        participant_id = db.session.scalar(
+            select(Participant.id).where(Participant.coach_id == coach_id).order_by(Participant.id).limit(1)
+        )
         years = list(db.session.scalars(select(BudgetYear.year).order_by(BudgetYear.year)))
-        partner_org = bench_users()["partner"].organisation_id
+        partner_org = users["partner"].organisation_id
         commitment_id = db.session.scalar(
             select(Commitment.id).where(Commitment.organisation_id == partner_org).order_by(Commitment.id).limit(1)
+        )
+        frozen_version = db.session.scalar(
+            select(ContractVersion.id)
+            .join(Contract, Contract.id == ContractVersion.contract_id)
+            .join(Participant, Participant.id == Contract.participant_id)
+            .where(Participant.coach_id == coach_id, ContractVersion.frozen_at.is_not(None))
+            .order_by(ContractVersion.id)
+            .limit(1)
         )
     year = date.today().year if date.today().year in years else years[-1]
     file_url = f"/deelnemers/{participant_id}"
     status_form = f"/partners/toezeggingen/{commitment_id}/status?next=/start/partner"
-    return [
-        Page("list", "Deelnemerslijst", "coach", "/deelnemers/", True, whole_result=True),
-        Page("search", "Zoeken op naam", "coach", "/deelnemers/?q=jan", True, whole_result=True),
+    labels = {"plan": "Plan", "metingen": "Metingen", "gesprekken": "Gesprekken", "contract": "Contract",
+              "maatwerk": "Maatwerk", "partners": "Partners", "tijdlijn": "Tijdlijn"}  # fmt: skip
+    pages = [
+        Page("list", "Deelnemerslijst", "coach", "/deelnemers/", True, whole_result=True, max_queries=4),
+        Page("search", "Zoeken op naam", "coach", "/deelnemers/?q=jan", True, whole_result=True, max_queries=4),
         # The file's htmx request is the timeline's "Meer laden" (goal forms post to their own fragment).
-        Page("file", "Dossier", "coach", file_url, True, f"{file_url}/tijdlijn?pagina=2"),
-        Page("finance", "Financieel dashboard", "financien", f"/financien/{year}", True),
+        Page("file", "Dossier: overzicht", "coach", file_url, True, f"{file_url}/tijdlijn?pagina=2", max_queries=20),
+        *(
+            Page(f"file_{key}", f"Dossier: {labels[key]}", "coach", f"{file_url}?tab={key}", False, max_queries=20)
+            for key in FILE_SECTIONS
+        ),
+        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=16),
+        Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=8),
+        Page(
+            "pdf",
+            "Contract-PDF (bevroren)",
+            "coach",
+            f"/contracten/versie/{frozen_version}/inspanningscontract.pdf",
+            False,
+            max_queries=10,
+        ),  # fmt: skip
+        Page("finance", "Financieel dashboard", "financien", f"/financien/{year}", True, max_queries=12),
+        Page(
+            "finance_queue",
+            "Financieel: te beoordelen",
+            "financien",
+            f"/financien/{year}?status=aangevraagd",
+            False,
+            max_queries=12,
+        ),  # fmt: skip
         # The portal's htmx request is a card's inline status form ("Status bijwerken").
-        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", True, status_form),
-        Page("partner_list", "Partner: toezeggingen", "partner", "/partners/toezeggingen", True, whole_result=True),
-        Page("reports", "Rapportage", "coach", "/rapportage/", True, whole_result=True),
-        Page("reports_year", "Rapportage pilotjaar", "coach", f"/rapportage/?jaar={year}", True, whole_result=True),
+        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", True, status_form, max_queries=8),
+        Page(
+            "partner_list",
+            "Partner: toezeggingen",
+            "partner",
+            "/partners/toezeggingen",
+            True,
+            whole_result=True,
+            max_queries=4,
+        ),  # fmt: skip
+        Page("reports", "Rapportage", "coach", "/rapportage/", True, whole_result=True, max_queries=40),
+        Page(
+            "reports_year",
+            "Rapportage pilotjaar",
+            "coach",
+            f"/rapportage/?jaar={year}",
+            True,
+            whole_result=True,
+            max_queries=40,
+        ),  # fmt: skip
+        Page(
+            "reports_coach",
+            "Rapportage één coach",
+            "coach",
+            f"/rapportage/?coach={coach_id}",
+            True,
+            whole_result=True,
+            max_queries=40,
+        ),  # fmt: skip
+        Page("auditlog", "Auditlog", "beheer", "/beheer/auditlog", False, max_queries=12),
     ]
+    return pages
 
 
 def session_data(user) -> dict:
@@ -366,7 +435,7 @@ def measure_http(port: int, pages: list[Page], cookies: dict, cookie_name: str, 
 def print_counts(pages, small: dict, large: dict, scale: int) -> list[str]:
     misses = []
     print(f"\n  SQL queries per request (1x vs {scale}x; page / htmx fragment)")
-    print(f"  {'page':<28}{'1x':>10}{f'{scale}x':>10}  equal")
+    print(f"  {'page':<28}{'1x':>10}{f'{scale}x':>10}  equal  declared")
     for page in pages:
         a, b = small[page.key], large[page.key]
         one = f"{a['queries']}" + (f"/{a['fragment_queries']}" if page.fragment else "")
@@ -374,9 +443,12 @@ def print_counts(pages, small: dict, large: dict, scale: int) -> list[str]:
         same = one == big
         if not same:
             misses.append(f"{page.label}: query count {one} at 1x but {big} at {scale}x")
+        most = max(a["queries"], b["queries"])
+        if page.max_queries is not None and most > page.max_queries:
+            misses.append(f"{page.label}: {most} queries, more than the {page.max_queries} it declares")
         if b["status"] != 200:
             misses.append(f"{page.label}: status {b['status']}")
-        print(f"  {page.label:<28}{one:>10}{big:>10}  {'ja' if same else 'NEE'}")
+        print(f"  {page.label:<28}{one:>10}{big:>10}  {'ja ' if same else 'NEE'}    {page.max_queries or '-'}")
     return misses
 
 

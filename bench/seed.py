@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 
+import app  # noqa: F401  (first: the blueprints import each other in the order the app loads them)
 from blueprints.budget.totals import rebuild_totals
 from blueprints.youths import coach_history
 from blueprints.youths.progress import rebuild_assessment_progress
