@@ -5,7 +5,7 @@ Rows written before this column exist stay ungrouped (NULL: each row is its own 
 else changes, and the daily seals do not cover the key (it only arranges the display).
 
 Revision ID: a1f4c8e2d930
-Revises: d6e1a4c8b2f7
+Revises: c8d2e6f1a703
 Create Date: 2026-12-02 17:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "a1f4c8e2d930"
-down_revision = "d6e1a4c8b2f7"
+down_revision = "c8d2e6f1a703"
 branch_labels = None
 depends_on = None
 
