@@ -336,16 +336,37 @@ def dashboard(year: int, filters: Filters, page: int, today: date | None = None)
     today = today or date.today()
     figures = pot_figures(year=year)
     totals = year_totals(year)
+    queue = pending_queue(year)
     return {
         "figures": list(figures.values()),
         "by_category": spend_by_category(totals, filters),
         "top": top_participants(year, filters),
         "average": average_per_participant(year, filters, totals),
         "burn": burn(year, figures, today, totals),
-        "queue": pending_queue(year),
+        "queue": queue,
+        "earlier": earlier_spend(r.participant_id for r in queue),
         "pending_total": sum(t.requests for t in totals if t.status == RequestStatus.AANGEVRAAGD.value),
         "requests": request_page(year, filters, page, totals),
     }
+
+
+def earlier_spend(participant_ids) -> dict[int, dict]:
+    """Approved plus paid maatwerk per participant over the whole pilot, from the running totals (one query).
+
+    The request being decided is still 'aangevraagd', so it is never part of this figure."""
+    ids = {i for i in participant_ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            MaatwerkParticipantTotal.participant_id,
+            func.sum(MaatwerkParticipantTotal.requests),
+            func.sum(MaatwerkParticipantTotal.amount_cents),
+        )
+        .where(MaatwerkParticipantTotal.participant_id.in_(ids))
+        .group_by(MaatwerkParticipantTotal.participant_id)
+    )
+    return {pid: {"requests": int(n or 0), "amount": from_cents(c or 0)} for pid, n, c in rows}
 
 
 def maatwerk_for_participant(participant_id: int) -> dict:

@@ -29,6 +29,7 @@ from blueprints.budget.queries import (
     Filters,
     budget_years,
     dashboard,
+    earlier_spend,
     export_payments,
     export_requests,
     my_requests,
@@ -141,10 +142,12 @@ def _decision_response(maatwerk: MaatwerkRequest, message: str, ok: bool):
     """After a decision: for htmx the queue plus out-of-band pot totals; else back to where it came from."""
     year = maatwerk.pot.budget_year.year
     if is_partial_request() and request.form.get("bron") == "dashboard":
+        queue = pending_queue(year)
         return render(
             "budget/partials/decision_result.html",
             year=year,
-            queue=pending_queue(year),
+            queue=queue,
+            earlier=earlier_spend(r.participant_id for r in queue),
             figures=list(pot_figures(year=year).values()),
             reject_form=RejectForm(),
             message=message,
@@ -244,6 +247,7 @@ def _detail(maatwerk: MaatwerkRequest, status: int = 200, **forms):
         "budget/request_detail.html",
         r=maatwerk,
         figures=figures_for(maatwerk.pot_id),
+        earlier=earlier_spend([maatwerk.participant_id]).get(maatwerk.participant_id),
         status=status,
         **forms,
     )
