@@ -7,6 +7,7 @@ from babel.numbers import format_decimal
 
 from core.localtime import LOCAL_TZ
 from core.money import format_money
+from core.percent import percent_of
 
 
 def date_nl(value: date | None, fmt: str = "d MMMM yyyy") -> str:
@@ -34,7 +35,7 @@ def number_nl(value, digits: int = 0) -> str:
 def percent_nl(part, whole, digits: int = 0) -> str:
     if not whole:
         return "–"
-    return number_nl(100 * part / whole, digits) + "%"
+    return number_nl(percent_of(part, whole, digits), digits) + "%"  # the one rounding: half up
 
 
 def register(app) -> None:

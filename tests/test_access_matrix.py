@@ -179,6 +179,7 @@ MATRIX = {
     "referrals.start": row(get=None, post=(302, 303, 403, 403, 403, 303)),
     "referrals.upload": row(get=None, post=(302, 422, 403, 403, 403, 422)),
     "reports.index": row(get=(302, 200, 200, 403, 403, 200), post=None),
+    "reports.people": row(get=(302, 404, 404, 403, 403, 404), post=None),  # 404: no figure named
     "sign.check": row(get=None, post=(422, 422, 422, 422, 422, 422)),
     "sign.contract": row(get=(303, 303, 303, 303, 303, 303), post=None),
     "sign.decline": row(get=None, post=(303, 303, 303, 303, 303, 303)),

@@ -21,12 +21,13 @@ Definitions (shown in the page too):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, exists, extract, func, or_, select, true, union
 
 from blueprints.budget.rules import pot_figures
+from blueprints.youths.coach_history import coached_by
 from core.localtime import local_midnight_utc
 from core.money import CENT, cents_sum, from_cents
 from core.percent import percent_of
@@ -122,10 +123,22 @@ def allocated_share(amount: Decimal, part: int, whole: int) -> Decimal:
 # --------------------------------------------------------------------------- conditions
 
 
-def _participant_selected(filters: Filters):
+def period_end_moment(filters: Filters) -> datetime | None:
+    """The moment a period's population is judged at for the coach filter: the end of the year (midnight
+    in Hengelo); None for the whole pilot, whose population belongs to today's coach."""
+    return local_midnight_utc(date(filters.year + 1, 1, 1)) if filters.year else None
+
+
+def _participant_selected(filters: Filters, at=None, participant_id=None):
+    """The coach and referral filter. The coach is the one who had the file at the event's moment `at`
+    (a column or value: outcome date, conversation, request; youths/coach_history.coach_at), so a
+    handover never moves past results or money to the new coach; without `at`, today's coach."""
     conditions = []
     if filters.coach_id is not None:
-        conditions.append(Participant.coach_id == filters.coach_id)
+        if at is None:
+            conditions.append(Participant.coach_id == filters.coach_id)
+        else:
+            conditions.append(coached_by(filters.coach_id, participant_id or Participant.id, at))
     if filters.referral:
         conditions.append(Participant.referral_source == filters.referral)
     return and_(true(), *conditions)
@@ -142,22 +155,28 @@ def _in_population(filters: Filters):
 
 
 def _population(filters: Filters):
-    return and_(_in_population(filters), _participant_selected(filters))
+    """The period's participants; under a coach filter those the coach had at the end of the period."""
+    return and_(_in_population(filters), _participant_selected(filters, at=period_end_moment(filters)))
 
 
-def _of_population(query, participant_id, filters: Filters):
+def _of_population(query, participant_id, filters: Filters, at=None):
     """Restrict rows (of another table) to the population's participants; every participant counts for
-    the whole pilot without a coach or referral filter, so then there is nothing to join."""
+    the whole pilot without a coach or referral filter, so then there is nothing to join. `at`: the
+    row's own moment for the coach filter (else the end of the period)."""
     if not filters.year and not filters.selects_participants:
         return query
-    return query.join(Participant, Participant.id == participant_id).where(_population(filters))
+    moment = at if at is not None else period_end_moment(filters)
+    return query.join(Participant, Participant.id == participant_id).where(
+        _in_population(filters), _participant_selected(filters, at=moment, participant_id=participant_id)
+    )
 
 
 def _finished(filters: Filters):
+    """Closed trajectories of the period; under a coach filter those the coach had on the outcome date."""
     condition = Participant.status.in_(FINISHED_STATUSES)
     if filters.year:
         condition = and_(condition, Participant.outcome_date.between(filters.start, filters.end))
-    return and_(condition, _participant_selected(filters))
+    return and_(condition, _participant_selected(filters, at=Participant.outcome_date))
 
 
 def _budget_year(filters: Filters):
@@ -202,7 +221,8 @@ class MonthCount:
 def inflow_per_month(filters: Filters) -> list[MonthCount]:
     """New participants per month of their start date; every month of the period, also empty ones."""
     y, m = extract("year", Participant.start_date), extract("month", Participant.start_date)
-    query = select(y, m, func.count(Participant.id)).where(_participant_selected(filters)).group_by(y, m)
+    selected = _participant_selected(filters, at=Participant.start_date)  # the coach at the start
+    query = select(y, m, func.count(Participant.id)).where(selected).group_by(y, m)
     if filters.year:
         query = query.where(Participant.start_date.between(filters.start, filters.end))
     counts = {(int(a), int(b)): n for a, b, n in db.session.execute(query)}
@@ -246,39 +266,56 @@ def _status_at(end: date):
     )
 
 
+def _status_rule(at_end, current, closed_later):
+    """The status at the end of the year, from its parts (columns of a subquery or of Participant): the
+    latest status change by then, else the current status, except that a trajectory closed after the
+    year was still running then ('actief'). Written once for the count and the drill-down's list."""
+    return case(
+        (at_end.is_not(None), at_end),
+        (and_(closed_later, current.in_(FINISHED_STATUSES)), "actief"),
+        else_=current,
+    )
+
+
+def status_in_period(filters: Filters):
+    """SQL on Participant: its status for the report's period (today's for the whole pilot)."""
+    if not filters.year:
+        return Participant.status
+    return _status_rule(_status_at(filters.end), Participant.status, Participant.outcome_date > filters.end)
+
+
 def participants_by_status(filters: Filters) -> StatusFigures:
     """Status at the end of the year (from the status history), or today's status for the whole pilot.
 
     Without a status change by the year's end the current status counts, except that a trajectory
     closed after the year was still running then ('actief').
     """
-    selected = func.coalesce(func.sum(case((_participant_selected(filters), 1), else_=0)), 0)
+    at_end = _participant_selected(filters, at=period_end_moment(filters))
     if filters.year:
         per_participant = (
             select(
                 _status_at(filters.end).label("at_end"),
                 Participant.status,
                 case((Participant.outcome_date > filters.end, 1), else_=0).label("closed_later"),
-                case((_participant_selected(filters), 1), else_=0).label("selected"),
+                case((at_end, 1), else_=0).label("selected"),
             )
             .where(_in_population(filters))
             .subquery()
         )
         c = per_participant.c
-        query = select(c.at_end, c.status, c.closed_later, func.count(), func.coalesce(func.sum(c.selected), 0))
-        rows = db.session.execute(query.group_by(c.at_end, c.status, c.closed_later)).all()
+        status = _status_rule(c.at_end, c.status, c.closed_later == 1).label("status")
+        query = select(status, func.count(), func.coalesce(func.sum(c.selected), 0)).group_by(status)
     else:
+        selected = func.coalesce(func.sum(case((at_end, 1), else_=0)), 0)
         query = (
             select(Participant.status, func.count(Participant.id), selected)
             .where(_in_population(filters))
             .group_by(Participant.status)
         )
-        rows = [(None, current, 0, n_all, n_selected) for current, n_all, n_selected in db.session.execute(query)]
     counts: dict[str, int] = {}
     total_all = 0
-    for at_end, current, after, n_all, n_selected in rows:
-        status = at_end or ("actief" if after and current in FINISHED_STATUSES else current)
-        counts[status] = counts.get(status, 0) + int(n_selected)
+    for status_key, n_all, n_selected in db.session.execute(query):
+        counts[status_key] = counts.get(status_key, 0) + int(n_selected or 0)
         total_all += n_all
     total = sum(counts.values())
     labelled = [
@@ -365,6 +402,8 @@ def no_show_rows(filters: Filters):
 def no_shows(filters: Filters, population: int) -> Share:
     """Participants of the population with two 'niet verschenen' in a row (completed in the year, if one
     is chosen): the follow-up rule, not just any two no-shows (issue #17 point 7)."""
+    # A share of the population, so under a coach filter the coach at the end of the period decides
+    # (the part stays within the whole); single appointments count for their own coach (reminders).
     query = select(func.count(Participant.id)).where(Participant.id.in_(no_show_rows(filters)), _population(filters))
     return Share(int(db.session.scalar(query) or 0), population)
 
@@ -388,7 +427,7 @@ def no_shows_by_reminder(filters: Filters) -> ReminderEffect:
     inner = select(Conversation.attendance.label("attendance"), case((reminded, 1), else_=0).label("reminded")).where(
         Conversation.attendance.in_(["verschenen", NO_SHOW])
     )
-    inner = _of_population(inner, Conversation.participant_id, filters)
+    inner = _of_population(inner, Conversation.participant_id, filters, at=Conversation.held_at)
     if filters.year:
         inner = inner.where(
             Conversation.held_at >= local_midnight_utc(filters.start),
@@ -463,7 +502,7 @@ def progress(filters: Filters) -> ProgressFigures:
         .select_from(row)
         .where(_latest_by_end(filters), ~row.is_first)
     )
-    figures = db.session.execute(_of_population(query, row.participant_id, filters)).one()
+    figures = db.session.execute(_of_population(query, row.participant_id, filters, at=row.assessed_on)).one()
     measured, up, same, down, *by_domain = (int(value or 0) for value in figures)
     domains = [
         DomainChange(d, label, by_domain[2 * i], by_domain[2 * i + 1])
@@ -496,7 +535,7 @@ def commitments(filters: Filters) -> CommitmentFigures:
         )
     if filters.selects_participants:  # pilot-wide commitments belong to no coach or referral source
         query = query.join(Participant, Participant.id == Commitment.participant_id).where(
-            _participant_selected(filters)
+            _participant_selected(filters, at=period_end_moment(filters))
         )
     counts = dict(db.session.execute(query).all())
     total = sum(counts.values())
@@ -592,7 +631,9 @@ def _pot_budgets(filters: Filters) -> dict[str, Decimal]:
 def money(filters: Filters, participants: int, participants_all: int, positive_outcomes: int) -> MoneyFigures:
     budgets = _pot_budgets(filters)
     spend_filter = and_(
-        MaatwerkRequest.status.in_(SPEND_STATUSES), _budget_year(filters), _participant_selected(filters)
+        MaatwerkRequest.status.in_(SPEND_STATUSES),
+        _budget_year(filters),
+        _participant_selected(filters, at=MaatwerkRequest.requested_at),  # the coach who asked for it
     )
     if filters.selects_participants:  # per participant: from the requests themselves
         request_rows = db.session.execute(
@@ -630,9 +671,13 @@ def money(filters: Filters, participants: int, participants_all: int, positive_o
         .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
         .where(totals.requests > 0, _budget_year(filters))
     )
-    if filters.selects_participants:
-        with_maatwerk = with_maatwerk.join(Participant, Participant.id == totals.participant_id).where(
-            _participant_selected(filters)
+    if filters.selects_participants:  # from the requests: each counts for the coach at its request date
+        with_maatwerk = (
+            select(func.count(func.distinct(MaatwerkRequest.participant_id)))
+            .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
+            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+            .join(Participant, Participant.id == MaatwerkRequest.participant_id)
+            .where(spend_filter)
         )
     maatwerk_participants = db.session.scalar(with_maatwerk)
     invoiced = db.session.execute(

@@ -41,6 +41,7 @@ from blueprints.reports.figures import (
     _participant_selected,
     allocated_share,
     divide_money,
+    period_end_moment,
 )
 from core.money import CENT, from_cents
 from models import (
@@ -170,7 +171,7 @@ def money_by_domain(filters: Filters) -> list[DomainMoney]:
     )
     if filters.selects_participants:
         query = query.join(Participant, Participant.id == MaatwerkRequest.participant_id).where(
-            _participant_selected(filters)
+            _participant_selected(filters, at=MaatwerkRequest.requested_at)
         )
     found = {key: (n, people, c, r) for key, n, people, c, r in db.session.execute(query)}
     labels = dict(ZRM_DOMAIN_LABELS) | {NO_GOAL: "Geen doel gekoppeld"}
@@ -246,24 +247,25 @@ def pilot_years(filters: Filters) -> list[YearColumn]:
     for pot in pot_figures().values():
         budgets[pot.year] = budgets.get(pot.year, ZERO) + pot.total
     years = sorted(budgets)
-    selected = _participant_selected(filters)
+    spend_selected = _participant_selected(filters, at=MaatwerkRequest.requested_at)
     periods: list[int | None] = [*years, None]
 
-    def counts(condition):
-        return (
-            func.coalesce(func.sum(case((condition, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(condition, selected), 1), else_=0)), 0),
-        )
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     columns = []
     for year in periods:
-        columns += [*counts(_in_year(year) if year else true())]
-        closed = _closed_in(year)
+        # As the report of that period: the population by the coach at its end, closed trajectories by
+        # the coach on the outcome date (figures.period_end_moment, figures._finished).
+        period = Filters(year=year, coach_id=filters.coach_id, referral=filters.referral)
+        in_period = _in_year(year) if year else true()
+        at_end = _participant_selected(filters, at=period_end_moment(period))
+        closed = and_(_closed_in(year), _participant_selected(filters, at=Participant.outcome_date))
         columns += [
-            func.coalesce(func.sum(case((and_(closed, selected), 1), else_=0)), 0),
-            func.coalesce(
-                func.sum(case((and_(closed, selected, Participant.outcome.in_(POSITIVE_OUTCOMES)), 1), else_=0)), 0
-            ),
+            count(in_period),
+            count(and_(in_period, at_end)),
+            count(closed),
+            count(and_(closed, Participant.outcome.in_(POSITIVE_OUTCOMES))),
         ]
     people = [int(v or 0) for v in db.session.execute(select(*columns).select_from(Participant)).one()]
 
@@ -277,7 +279,7 @@ def pilot_years(filters: Filters) -> list[YearColumn]:
         .group_by(BudgetYear.year)
     )
     if filters.selects_participants:
-        spend = spend.join(Participant, Participant.id == MaatwerkRequest.participant_id).where(selected)
+        spend = spend.join(Participant, Participant.id == MaatwerkRequest.participant_id).where(spend_selected)
     maatwerk = {y: (from_cents(c), from_cents(r)) for y, c, r in db.session.execute(spend)}
     invoiced = dict(
         db.session.execute(

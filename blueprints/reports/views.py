@@ -1,9 +1,11 @@
 """Report pages: the pilot report (page or htmx fragment) and its CSV/XLSX export, same filters."""
 
-from flask import Response, request
+from flask import Response, abort, request
+from flask_login import current_user
 
 from blueprints.reports import bp, lasting, onward
 from blueprints.reports.charts import charts_for
+from blueprints.reports.drilldown import find_cell, people_behind
 from blueprints.reports.exports import report_tables
 from blueprints.reports.figures import build_report, filter_options
 from blueprints.reports.forms import ReportFilterForm
@@ -75,3 +77,29 @@ def export_csv():
 @allow("coach", "financien", "beheer")
 def export_xlsx():
     return _export("xlsx", xlsx_download)
+
+
+@bp.route("/lijst")
+@allow("coach", "financien", "beheer")
+def people():
+    """The trajectories behind one count of the report (same filters; which figure and cell in
+    `cijfer` and `cel`). Finance sees names and money only; partners have no report."""
+    cell = find_cell(request.args.get("cijfer", ""), request.args.get("cel", ""))
+    if cell is None:
+        abort(404)
+    form = _filter_form()
+    if form.errors:
+        return render("reports/people.html", status=422, form=form, cell=cell, page=None)
+    filters = form.filters()
+    page = people_behind(cell, filters, max(request.args.get("pagina", 1, type=int), 1))
+    args = filters.as_args() | {"cijfer": cell.figure, "cel": cell.key}
+    return render(
+        "reports/people.html",
+        form=form,
+        cell=cell,
+        page=page,
+        labels=_filter_labels(form),
+        args=args,
+        report_args=filters.as_args(),
+        money_only=current_user.role == "financien",
+    )
