@@ -104,3 +104,28 @@ def test_page_and_exports_show_both_denominators(client, login_as, data):
     lines = [line.split(";") for line in text.splitlines()]
     assert ["Twee keer op rij niet verschenen", "4", "12", "33", "1", "5", "20"] in lines
     assert ["Wilde niet (niet gestart)", "2", "12", "17", "niet van toepassing", "", "niet van toepassing"] in lines
+
+
+def test_onward_referrals_fill_care_participation_coach_and_werkbedrijf(data):
+    from models import OnwardReferral
+
+    for participant, destination, on in (
+        (data["p1"], "werkbedrijf", date(2025, 5, 1)),  # also to paid work: counted once in its row
+        (data["p9"], "participatiecoach", date(2026, 2, 1)),
+        (data["p5"], "ggz", date(2026, 3, 1)),
+        (data["p5"], "zorg_klantmanager", date(2026, 3, 2)),  # two care referrals: one trajectory
+        (data["p9"], "schuldhulp", date(2026, 2, 2)),  # in none of these rows
+    ):
+        db.session.add(
+            OnwardReferral(participant_id=participant.id, destination=destination, referred_on=on, reason="Past beter")
+        )
+    db.session.commit()
+    r = rows(council_table(Filters()))
+    assert r["zorg"].registered == Share(1, 12) and r["zorg"].closed == Share(0, 5)  # p5
+    assert r["participatiecoach"].registered == Share(1, 12)  # p9
+    assert r["werkbedrijf_of_werk"].registered == Share(1, 12) and r["werkbedrijf_of_werk"].closed == Share(1, 5)
+    in_2025 = rows(council_table(Filters(year=2025)))
+    assert in_2025["participatiecoach"].registered == Share(0, 6)  # p9 was referred in 2026
+    assert in_2025["werkbedrijf_of_werk"].registered == Share(1, 6)
+    in_2026 = rows(council_table(Filters(year=2026)))
+    assert in_2026["participatiecoach"].registered == Share(1, 7) and in_2026["zorg"].registered == Share(1, 7)

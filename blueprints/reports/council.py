@@ -14,7 +14,11 @@ to 100%; the page says so.
 - declined: 'niet gestart' with the reason 'wil niet'.
 - two no-shows in a row: the follow-up rule (youths/followup.py) over the conversations, or 'niet
   gestart' with the reason 'twee keer niet verschenen op de intake'.
-- care arranged: the outcome 'zorg (doorverwezen)'; to work: the outcome 'betaald werk'.
+- care arranged: the outcome 'zorg (doorverwezen)' or an onward referral ('verwezen naar', models.
+  OnwardReferral) to care via the klantmanager or to GGZ; to a participation coach: a referral to the
+  participatiecoach / sociale activering; to the WerkBedrijf or work: a referral to the WerkBedrijf or
+  the outcome 'betaald werk'. A referral counts when it was made (in a year: made by 31 December),
+  whatever its result, as "verwezen naar" is the coach's act (reports/onward.py shows the arrivals).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from blueprints.reports.figures import (
     POSITIVE_OUTCOMES,
@@ -32,7 +36,7 @@ from blueprints.reports.figures import (
     _population,
     no_show_rows,
 )
-from models import Participant, ParticipantStatus, db
+from models import OnwardReferral, Participant, ParticipantStatus, db
 
 NOT_STARTED = ParticipantStatus.NIET_GESTART.value
 
@@ -45,6 +49,14 @@ class RowDefinition:
     before_start: bool = False  # only a registration that never started can be in this row
 
 
+def _referred_to(filters: Filters, *destinations: str):
+    """The participant has an onward referral to one of `destinations`, made by the end of the period."""
+    conditions = [OnwardReferral.participant_id == Participant.id, OnwardReferral.destination.in_(destinations)]
+    if filters.year:
+        conditions.append(OnwardReferral.referred_on <= filters.end)
+    return exists().where(*conditions)
+
+
 def _not_started(reason: str):
     return and_(Participant.status == NOT_STARTED, Participant.not_started_reason == reason)
 
@@ -52,8 +64,18 @@ def _not_started(reason: str):
 COUNCIL_ROWS: list[RowDefinition] = [
     RowDefinition(
         "zorg",
-        "Zorg geregeld (uitstroom naar zorg)",
-        lambda filters: Participant.outcome == "zorg",
+        "Zorg geregeld (verwezen naar zorg of GGZ, of uitstroom naar zorg)",
+        lambda filters: or_(Participant.outcome == "zorg", _referred_to(filters, "zorg_klantmanager", "ggz")),
+    ),
+    RowDefinition(
+        "participatiecoach",
+        "Naar een participatiecoach / sociale activering",
+        lambda filters: _referred_to(filters, "participatiecoach"),
+    ),
+    RowDefinition(
+        "werkbedrijf_of_werk",
+        "Naar het WerkBedrijf of werk",
+        lambda filters: or_(Participant.outcome == "betaald_werk", _referred_to(filters, "werkbedrijf")),
     ),
     RowDefinition(
         "werk",

@@ -96,7 +96,7 @@ def lasting_column(filters: Filters, months: int, today: date) -> LastingColumn:
         Participant.status.in_(rules.CLOSED_STATUSES),
         Participant.outcome_date.is_not(None),
         Participant.outcome_date <= up_to,
-        _participant_selected(filters),
+        _participant_selected(filters, at=Participant.outcome_date),  # the coach who closed the file
     ]
     if after is not None:
         conditions.append(Participant.outcome_date > after)

@@ -57,7 +57,7 @@ def onward_referrals(filters: Filters) -> OnwardFigures:
             func.count(OnwardReferral.id),
         )
         .join(Participant, Participant.id == OnwardReferral.participant_id)
-        .where(_participant_selected(filters))
+        .where(_participant_selected(filters, at=OnwardReferral.referred_on))  # the coach who referred
         .group_by(OnwardReferral.destination, result)
     )
     if filters.year:
@@ -81,7 +81,7 @@ def _participants(filters: Filters) -> int:
     query = (
         select(func.count(func.distinct(OnwardReferral.participant_id)))
         .join(Participant, Participant.id == OnwardReferral.participant_id)
-        .where(_participant_selected(filters))
+        .where(_participant_selected(filters, at=OnwardReferral.referred_on))  # the coach who referred
     )
     if filters.year:
         query = query.where(OnwardReferral.referred_on.between(filters.start, filters.end))
