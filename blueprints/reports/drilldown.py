@@ -42,9 +42,7 @@ class Cell:
 
 
 def _status_cell(key: str, label: str) -> Cell:
-    return Cell(
-        "status", key, f"Status: {label}", lambda f, k=key: and_(_population(f), status_in_period(f) == k)
-    )
+    return Cell("status", key, f"Status: {label}", lambda f, k=key: and_(_population(f), status_in_period(f) == k))
 
 
 def _outcome_cell(key: str, label: str) -> Cell:
