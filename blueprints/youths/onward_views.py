@@ -72,7 +72,7 @@ def _save_referral(form, participant, referral=None):
     if request.method != "POST":
         return False
     destination, organisation_id = form.destination_parts() if not form.destination.errors else ("", None)
-    if not form.destination.errors and not form.referred_on.errors and form.referred_on.data:
+    if not form.referred_on.errors and form.referred_on.data:
         try:
             onward.check_referred_on(participant, form.referred_on.data, today())
         except onward.OnwardError as error:

@@ -40,3 +40,38 @@ def test_every_page_of_a_role_is_accessible(app, client, login_as, page, live_se
         except AssertionError as error:
             failures.append(str(error))
     assert failures == []
+
+
+def test_onward_referral_and_lasting_outcome_pages_are_accessible_at_desk_and_phone(app, page, live_server):
+    """Named explicitly (the crawl samples one page per shape): the case-file part, the forms (also with
+    errors), the start-page task and the report part, at 1280 and 375 px, without horizontal scrolling."""
+    from models import LastingOutcomeCheck, OnwardReferral, Participant
+
+    load_demo("perspectiefjaar-demo")
+    coach = db.session.scalar(select(User).where(User.email == ROLES["coach"]))
+    referral = db.session.scalars(select(OnwardReferral).order_by(OnwardReferral.id)).first()
+    alumnus = db.session.scalar(select(Participant).where(Participant.first_name == "Fatima"))
+    assert db.session.scalar(select(LastingOutcomeCheck).where(LastingOutcomeCheck.participant_id == alumnus.id))
+    urls = [
+        f"/deelnemers/{referral.participant_id}",
+        f"/deelnemers/{alumnus.id}",
+        f"/deelnemers/{referral.participant_id}/verwezen-naar/nieuw",
+        f"/deelnemers/verwezen-naar/{referral.id}/wijzigen",
+        f"/deelnemers/verwezen-naar/{referral.id}/uitkomst",
+        f"/deelnemers/{alumnus.id}/na-afloop/12?terug=start",
+        "/start/coach",
+        "/rapportage/",
+        "/rapportage/?jaar=2026",
+    ]
+    browser_login_as(page, app, live_server, coach)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in urls:
+            page.goto(live_server + url)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width, (url, width)
+            assert_accessible(page, f"{url} op {width} px")
+        page.goto(f"{live_server}/deelnemers/{referral.participant_id}/verwezen-naar/nieuw")
+        page.get_by_label("Datum van de verwijzing").fill("2099-01-01")
+        page.get_by_role("button", name="Verwijzing opslaan").click()
+        assert page.get_by_text("De datum kan niet in de toekomst liggen.").first.is_visible()
+        assert_accessible(page, f"het verwijsformulier met fouten op {width} px")
