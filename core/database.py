@@ -3,7 +3,7 @@
 SQLite's defaults (rollback journal, Python's 5-second busy timeout) made a reader wait for a writer:
 committing takes an EXCLUSIVE lock that first waits for every reader to finish, and meanwhile no new
 reader may start. Readers then sleep in SQLite's busy handler (1, 2, 5 ... 100 ms at a time) and one
-request in a few hundred took 0.5-2 s (issue #21, point 6; `bench/stall.py` shows it). In WAL mode a
+request in a few hundred took 0.5-2 s (issue #21 point 6; tests/test_database_settings.py shows it). In WAL a
 writer appends to the write-ahead log while readers keep reading the last committed state: readers
 never wait for a writer and a writer never waits for readers. Only two writers wait for each other.
 
