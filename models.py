@@ -302,8 +302,41 @@ NOT_STARTED_REASON_LABELS = {
 }
 
 
+class Person(db.Model):
+    """The stable identity of a young adult: who they are, whatever trajectory they are in.
+
+    A person can have more than one trajectory (re-entry); each trajectory is a `Participant` (the name
+    stayed, to keep the codebase as it was). The trajectory keeps its own copy of name and contact as
+    registered; "Gegevens wijzigen" updates both (youths/persons.py). No BSN: this pilot does not need it.
+    """
+
+    __tablename__ = "person"
+    # The same-person rule (youths/same_person.py) looks people up by date of birth.
+    __table_args__ = (Index("ix_person_date_of_birth", "date_of_birth"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    trajectories: Mapped[list[Participant]] = relationship(
+        back_populates="person", order_by="(Participant.start_date, Participant.id)"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
 class Participant(db.Model):
-    """A young adult (deelnemer) in the pilot and the core of their case file."""
+    """One trajectory (perspectiefjaar) of a person (`person`) in the pilot, and the core of its case file.
+
+    Called "deelnemer" in the app. A person who comes back gets a second Participant with the same person.
+    """
 
     __tablename__ = "participant"
     __table_args__ = (
@@ -312,9 +345,13 @@ class Participant(db.Model):
         Index("ix_participant_last_name", "last_name"),
         # The same-person rule (youths/same_person.py) looks people up by date of birth.
         Index("ix_participant_date_of_birth", "date_of_birth"),
+        Index("ix_participant_person_id", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Set for every trajectory: a flush listener (youths/persons.py) gives a new one without a person its own.
+    # Nullable only so that bulk inserts outside the ORM can add the persons right after (persons.py).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     date_of_birth: Mapped[date] = mapped_column(Date)
@@ -346,6 +383,7 @@ class Participant(db.Model):
     reminder_channel: Mapped[str] = mapped_column(String(10), default="email")
 
     coach: Mapped[User | None] = relationship()
+    person: Mapped[Person | None] = relationship(back_populates="trajectories")
     goals: Mapped[list[Goal]] = relationship(back_populates="participant", order_by="Goal.id")
 
     @property

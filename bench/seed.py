@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 
 import app  # noqa: F401  (first: the blueprints import each other in the order the app loads them)
 from blueprints.budget.totals import rebuild_totals
-from blueprints.youths import coach_history
+from blueprints.youths import coach_history, persons
 from blueprints.youths.progress import rebuild_assessment_progress
 from models import (
     ZRM_DOMAINS,
@@ -622,6 +622,7 @@ def seed(scale: int, *, quiet: bool = False) -> dict:
             rows.flush()
     rows.flush()
     coach_history.open_first_periods()  # each new file's coach history, as intake would have opened it
+    persons.give_persons_to_bulk_rows()  # and its person
     rebuild_totals(db.session)  # the bulk inserts bypassed the ORM listeners that keep these two
     rebuild_assessment_progress(db.session)
     reset_sequences()

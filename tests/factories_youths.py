@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert
 
-from blueprints.youths import coach_history
+from blueprints.youths import coach_history, persons
 from models import (
     ZRM_DOMAINS,
     Action,
@@ -92,4 +92,5 @@ def bulk_participants(count: int, coach_id: int | None = None) -> None:
     ]
     db.session.execute(insert(Participant), rows)
     coach_history.open_first_periods()
+    persons.give_persons_to_bulk_rows()
     db.session.commit()

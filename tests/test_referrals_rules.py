@@ -27,8 +27,9 @@ def test_name_key_ignores_accents_case_spacing_and_punctuation():
 
 
 class P:
-    def __init__(self, first, last, born, id=1):
+    def __init__(self, first, last, born, id=1, status="actief", start=date(2025, 1, 1)):
         self.first_name, self.last_name, self.date_of_birth, self.id = first, last, born, id
+        self.status, self.start_date = status, start
 
     @property
     def full_name(self):
@@ -178,6 +179,20 @@ def test_a_known_person_and_a_repeated_row_in_the_same_file_create_nothing():
     assert rules.classify(2, values, DEFAULTS, seen).kind == rules.NEW
     again = rules.classify(3, values, DEFAULTS, seen)
     assert again.kind == rules.KNOWN and "regel 2" in again.message
+
+
+def test_the_same_person_with_only_closed_files_comes_back_for_a_new_trajectory():
+    born = date(2001, 5, 17)
+    first = P("Sanne", "de Jong", born, id=3, status="afgerond", start=date(2023, 2, 1))
+    second = P("Sanne", "de Jong", born, id=8, status="uitgevallen", start=date(2024, 3, 1))
+    result = verdict(person(first="Sánne", last="Jong"), rules.Seen({}, {born: [first, second]}))
+    assert (result.kind, result.participant_id) == (rules.REENTRY, 8)  # the latest closed file
+    assert "01-03-2024" in result.message
+    running = P("Sanne", "de Jong", born, id=9, status="intake")
+    result = verdict(person(first="Sanne", last="Jong"), rules.Seen({}, {born: [first, running]}))
+    assert (result.kind, result.participant_id) == (rules.KNOWN, 9)
+    other_day = P("Sanne", "de Jong", date(2001, 5, 18), id=4, status="afgerond")
+    assert verdict(person(), rules.Seen({}, {date(2001, 5, 18): [other_day]})).kind == rules.NEW
 
 
 def test_the_row_hash_ignores_spacing_and_case_but_not_the_source():

@@ -46,7 +46,10 @@ PARENT = "the record it belongs to: it stands inside that record in the export"
 
 # Columns not exported, per table, with the reason. Everything else a table maps is exported.
 LEFT_OUT: dict[str, dict[str, str]] = {
-    "participant": {"coach_id": "exported as the coach's name ('coach')"},
+    "participant": {
+        "coach_id": "exported as the coach's name ('coach')",
+        "person_id": "internal number; the person's name and contact are this record's own (above)",
+    },
     "status_change": {"participant_id": PARENT, "changed_by_id": "exported as a name ('by')"},
     "coach_assignment": {
         "participant_id": PARENT,

@@ -192,6 +192,7 @@ class _Objects:
     coach_assignment_ids: list[int]
     onward_ids: list[int] = field(default_factory=list)
     lasting_ids: list[int] = field(default_factory=list)
+    person_ids: list[int] = field(default_factory=list)
 
     def audit_targets(self, participant_id: int) -> dict[str, list[int]]:
         return {
@@ -215,6 +216,7 @@ class _Objects:
             "coach_assignment": self.coach_assignment_ids,
             "onward_referral": self.onward_ids,
             "lasting_outcome_check": self.lasting_ids,
+            "person": self.person_ids,
         }
 
 
@@ -258,6 +260,7 @@ def _objects(session: Session, participant_id: int) -> _Objects:
         lasting_ids=_ids(
             session, select(LastingOutcomeCheck.id).where(LastingOutcomeCheck.participant_id == participant_id)
         ),
+        person_ids=[p for p in [_person_to_purge(session, participant_id)] if p is not None],
     )
 
 
@@ -320,6 +323,33 @@ def _blank(value):
     return None if value is None else REMOVED
 
 
+def _person_to_purge(session: Session, participant_id: int) -> int | None:
+    """The person of this file, when it goes with it: while another trajectory of theirs is not purged,
+    that file still needs who they are (youths/persons.py)."""
+    person_id = session.scalar(select(Participant.person_id).where(Participant.id == participant_id))
+    if person_id is None:
+        return None
+    others_kept = session.scalar(
+        select(func.count())
+        .select_from(Participant)
+        .where(
+            Participant.person_id == person_id,
+            Participant.id != participant_id,
+            ~select(ParticipantPurge.id).where(ParticipantPurge.participant_id == Participant.id).exists(),
+        )
+    )
+    return None if others_kept else person_id
+
+
+def _anonymise_person(session: Session, participant: Participant, objects: _Objects) -> None:
+    if not objects.person_ids:
+        return
+    person = participant.person
+    person.first_name, person.last_name = participant.first_name, participant.last_name
+    person.date_of_birth = participant.date_of_birth
+    person.email = person.phone = person.address = None
+
+
 def _anonymise_case_file(session: Session, participant: Participant, objects: _Objects) -> None:
     participant.first_name = ANONYMOUS_NAME
     participant.last_name = f"deelnemer {participant.id}"
@@ -337,6 +367,7 @@ def _anonymise_case_file(session: Session, participant: Participant, objects: _O
         .where(Assessment.participant_id == participant.id, Assessment.note.is_not(None))
         .values(note=REMOVED)
     )
+    _anonymise_person(session, participant, objects)
     # A handover's reason can say something about the person; who was coach when stays.
     session.execute(
         update(CoachAssignment).where(CoachAssignment.participant_id == participant.id).values(reason=REMOVED)

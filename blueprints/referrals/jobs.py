@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.referrals import rules
 from blueprints.referrals.parsing import Table
-from blueprints.youths import workflow
+from blueprints.youths import persons, workflow
 from blueprints.youths.same_person import people_born_on
 from core.audit import acting_for, record
 from models import (
@@ -229,10 +229,18 @@ def process_batch(job_id: int, worker: str, size: int = BATCH_SIZE, today: date 
         verdict = rules.classify(row.row_number, values, defaults, seen)
         row.result, row.message, row.row_hash = verdict.kind, verdict.message, verdict.hash
         row.participant_id = verdict.participant_id
-        if verdict.kind == rules.NEW:
+        if verdict.kind == rules.REENTRY:
+            try:
+                persons.check_link(session.get(Participant, verdict.participant_id).person)
+            except persons.LinkError as error:  # a running trajectory under another name
+                row.result, row.message = rules.KNOWN, str(error)
+                continue
+        if verdict.kind in rules.CREATES:
             person = _create(job, verdict, creator, job.created_rows + created)
             row.result, row.participant_id, row.imported_hash = rules.CREATED, person.id, verdict.hash
-            row.message = "Aangemeld."
+            row.message = (
+                "Aangemeld als nieuw traject van dezelfde persoon." if verdict.kind == rules.REENTRY else "Aangemeld."
+            )
             seen.people.setdefault(person.date_of_birth, []).append(person)
             seen.imported[verdict.hash] = person.id
             created += 1
@@ -270,7 +278,15 @@ def _create(job: ReferralImport, verdict: rules.Verdict, creator: User | None, c
         "coach_id": rules.spread_coach(job.coach_ids, created_so_far),
         "start_date": verdict.start_date,
     }
-    return workflow.admit(details, creator, verdict.referral_date)
+    if verdict.kind != rules.REENTRY:
+        return workflow.admit(details, creator, verdict.referral_date)
+    # The same person as a closed file: the new trajectory is theirs (the intake's rule, youths/persons.py).
+    person = db.session.get(Participant, verdict.participant_id).person
+    participant = workflow.admit(details, creator, verdict.referral_date, person=person)
+    earlier = ", ".join(str(t.id) for t in person.trajectories if t.id != participant.id)
+    changes = {"persoon": (None, person.id), "eerdere trajecten": (None, earlier), "aanmeldlijst": (None, job.id)}
+    record(db.session, "same_person_linked", participant, changes=changes)
+    return participant
 
 
 def _finish(job: ReferralImport, worker: str) -> BatchResult:

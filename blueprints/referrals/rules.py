@@ -13,24 +13,35 @@ from datetime import date, timedelta
 
 from blueprints.youths import eligibility
 from blueprints.youths.forms import EDUCATION_CHOICES
-from blueprints.youths.same_person import name_key, same_person_among
+from blueprints.youths.same_person import all_same_among, name_key
+from blueprints.youths.workflow import ENDED
 
 NEW = "nieuw"
+REENTRY = "terugkeer"  # the same person as a closed file: a new trajectory of that person (youths/persons.py)
 KNOWN = "bekend"
 IMPORTED = "al_geimporteerd"
 EXCLUDED = "buiten_doelgroep"
 WRONG = "fout"
 CREATED = "aangemaakt"  # the import's result for a new row
+CREATES = (NEW, REENTRY)  # verdicts the import turns into a new trajectory
 
 VERDICT_LABELS = {
     NEW: "Nieuw",
+    REENTRY: "Nieuw traject (terugkeer)",
     KNOWN: "Al bekend",
     IMPORTED: "Al eerder geïmporteerd",
     EXCLUDED: "Niet in de doelgroep",
     WRONG: "Fout in de regel",
     CREATED: "Aangemaakt",
 }
-VERDICT_KINDS = {NEW: "info", KNOWN: "neutral", IMPORTED: "neutral", EXCLUDED: "warning", WRONG: "danger"}
+VERDICT_KINDS = {
+    NEW: "info",
+    REENTRY: "info",
+    KNOWN: "neutral",
+    IMPORTED: "neutral",
+    EXCLUDED: "warning",
+    WRONG: "danger",
+}
 VERDICT_KINDS[CREATED] = "success"
 
 
@@ -298,9 +309,10 @@ def classify(row_number: int, values: RowValues, defaults: Defaults, seen: Seen)
     common = {"values": values, "hash": digest, "start_date": start, "referral_date": referral}
     if digest in seen.imported:
         return Verdict(IMPORTED, "Deze regel is al eens geïmporteerd.", seen.imported[digest], **common)
-    person = same_person_among(values.full_name, birth, seen.people.get(birth, []))
-    if person is not None:
-        return Verdict(KNOWN, "Zelfde geboortedatum en naam als een bestaande deelnemer.", person.id, **common)
+    same = all_same_among(values.full_name, birth, seen.people.get(birth, []))
+    running = [p for p in same if p.status not in ENDED]
+    if running:
+        return Verdict(KNOWN, "Zelfde geboortedatum en naam als een bestaande deelnemer.", running[0].id, **common)
     key = (name_key(values.full_name), birth)
     if key in seen.in_file:
         return Verdict(KNOWN, f"Staat al eerder in dit bestand (regel {seen.in_file[key]}).", **common)
@@ -311,6 +323,11 @@ def classify(row_number: int, values: RowValues, defaults: Defaults, seen: Seen)
     result = eligibility.check(birth, qualified, start)
     if not result.eligible:
         return Verdict(EXCLUDED, " ".join(result.reasons), **common)
+    if same:  # only closed files of this person: they come back for a new trajectory
+        latest = max(same, key=lambda p: (p.start_date, p.id))
+        started = latest.start_date.strftime("%d-%m-%Y")
+        message = f"Zelfde persoon als een afgesloten dossier (start {started}): wordt een nieuw traject."
+        return Verdict(REENTRY, message, latest.id, **common)
     return Verdict(NEW, "Wordt aangemeld.", **common)
 
 

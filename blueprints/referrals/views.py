@@ -95,7 +95,8 @@ def upload():
 
 def _dry_run_message(counts: dict, remembered: bool = False) -> str:
     prefix = "De koppeling van de vorige lijst van deze verwijzer is gebruikt. " if remembered else ""
-    return prefix + f"Proefimport klaar: {counts[rules.NEW]} nieuw. Er is nog niets opgeslagen bij de deelnemers."
+    new = counts[rules.NEW] + counts[rules.REENTRY]
+    return prefix + f"Proefimport klaar: {new} nieuw. Er is nog niets opgeslagen bij de deelnemers."
 
 
 @bp.route("/<int:import_id>/koppelen", methods=["GET", "POST"])

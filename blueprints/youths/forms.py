@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -145,6 +146,15 @@ class IntakeForm(FlaskForm):
     )
     exception = BooleanField("Uitzondering maken op de toelatingsregels")
     exception_reason = TextAreaField("Reden van de uitzondering", validators=[Optional(), Length(max=1000)])
+    # The same-person step (youths/same_person.py): "" not asked yet, "nieuw" someone else, or the id of
+    # the person this new trajectory belongs to (a re-entry).
+    person = HiddenField(
+        "Persoon",
+        validators=[
+            Optional(),
+            Regexp(r"^(nieuw|[1-9][0-9]{0,8})$", message="Kies opnieuw of dit dezelfde persoon is."),
+        ],
+    )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -1,7 +1,7 @@
 """Is this the same person as someone already registered? Same date of birth and a similar name.
 
-One rule for every way a person comes in: the bulk referral import uses it today, intake can call
-`find_same_person` to warn before registering someone twice (issue 17). "Similar" means the whole
+One rule for every way a person comes in: the bulk referral import (over the trajectories it meets) and
+intake (`same_people`, over persons, before registering someone twice; issue 17). "Similar" means the whole
 name (first name, tussenvoegsel, last name) is equal once accents, case, spacing and punctuation are
 ignored: "Zoë  van der Berg" and "zoe Van-der-berg" match, "Zoë Berg" does not.
 """
@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from models import Participant, db
+from models import Participant, Person, db
 
 
 def name_key(name: str) -> str:
@@ -38,6 +39,14 @@ def same_person_among(name: str, birth_date: date, people: Iterable[Participant]
     return None
 
 
+def all_same_among(name: str, birth_date: date, people: Iterable[Participant]) -> list[Participant]:
+    """Every one of `people` with this date of birth and a similar full name (the same rule)."""
+    key = name_key(name)
+    if not key:
+        return []
+    return [p for p in people if p.date_of_birth == birth_date and name_key(p.full_name) == key]
+
+
 def people_born_on(dates: Iterable[date]) -> dict[date, list[Participant]]:
     """Every participant born on one of `dates`, grouped by date of birth (one query per 500 dates)."""
     wanted = sorted(set(dates))
@@ -53,3 +62,23 @@ def people_born_on(dates: Iterable[date]) -> dict[date, list[Participant]]:
 def find_same_person(name: str, birth_date: date) -> Participant | None:
     """The registered participant who is probably this person, or None."""
     return same_person_among(name, birth_date, people_born_on([birth_date]).get(birth_date, []))
+
+
+def same_people(name: str, birth_date: date) -> list[Person]:
+    """Every registered person who is probably this person (the same rule), with their trajectories and
+    those trajectories' coaches loaded (two queries). A person matches by its own name or the name of
+    one of its trajectories (a name corrected later still finds the earlier file)."""
+    key = name_key(name)
+    if not key:
+        return []
+    candidates = db.session.scalars(
+        select(Person)
+        .where(Person.date_of_birth == birth_date)
+        .options(selectinload(Person.trajectories).selectinload(Participant.coach))
+        .order_by(Person.id)
+    ).all()
+    return [
+        person
+        for person in candidates
+        if name_key(person.full_name) == key or any(name_key(t.full_name) == key for t in person.trajectories)
+    ]

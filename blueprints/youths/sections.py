@@ -18,7 +18,7 @@ from blueprints.contracts.queries import contracts_for_participant
 from blueprints.mijn import reminders
 from blueprints.mijn.home import messages_for_file as portal_messages_for_file
 from blueprints.partners.queries import participant_commitments
-from blueprints.youths import onward, queries, timeline, workflow, zrm
+from blueprints.youths import onward, persons, queries, timeline, workflow, zrm
 from blueprints.youths.forms import ActionForm, GoalStatusForm, SharedChoices
 from core.forms import EmptyForm, select_choices
 from models import Action, Conversation, Goal, Participant, db, utcnow
@@ -180,6 +180,7 @@ SECTIONS: dict[str, Section] = {
 # Parts other features show on the overview, below its own facts: `Part("x/partials/file.html", x_context)`.
 OVERVIEW_PARTS: list[Part] = [
     Part("youths/partials/onward_referrals.html", onward.file_context),  # verwezen naar, na afloop
+    Part("youths/partials/person_trajectories.html", persons.file_context),  # the person's other trajectories
 ]
 
 

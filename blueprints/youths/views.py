@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.mijn import reminders
-from blueprints.youths import bp, closing, coach_history, followup, queries, timeline, workflow
+from blueprints.youths import bp, closing, coach_history, followup, persons, queries, same_person, timeline, workflow
 from blueprints.youths.forms import (
     ActionForm,
     AssessmentForm,
@@ -42,6 +42,7 @@ from models import (
     Goal,
     Participant,
     ParticipantStatus,
+    Person,
     ZrmScore,
     db,
 )
@@ -108,9 +109,32 @@ def new():
     form.coach_id.choices = select_choices(
         [("", "Kies een life-coach")] + [(str(c.id), c.name) for c in queries.coaches()]
     )
+    again = None
     if request.method == "GET":
         form.coach_id.data = str(current_user.id)
+        again = prefill_reentry(form, request.args.get("opnieuw", type=int))
     if form.validate_on_submit():
+        person, matches = None, []
+        full_name = f"{form.first_name.data.strip()} {form.last_name.data.strip()}"
+        if (form.person.data or "").isdigit():
+            person = persons.load_person(int(form.person.data))
+            try:
+                persons.check_link(person)
+            except persons.LinkError as error:
+                form.form_errors.append(str(error))
+                return render("youths/new.html", form=form, again=None, status=form_status(form))
+        else:
+            matches = same_person.same_people(full_name, form.date_of_birth.data)
+            if matches and form.person.data != "nieuw":
+                # The second step: the coach says whether this is the same person (a real form, no JavaScript).
+                carried = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "person")]
+                return render(
+                    "youths/same_person.html",
+                    form=form,
+                    matches=matches,
+                    carried=carried,
+                    open_trajectory=persons.open_trajectory,
+                )
         details = {
             "first_name": form.first_name.data.strip(),
             "last_name": form.last_name.data.strip(),
@@ -124,11 +148,37 @@ def new():
             "coach_id": int(form.coach_id.data),
             "start_date": form.start_date.data,
         }
-        participant = workflow.admit(details, current_user, date.today(), form.exception_reason.data)
+        participant = workflow.admit(details, current_user, date.today(), form.exception_reason.data, person=person)
+        if person is not None:
+            earlier = ", ".join(str(t.id) for t in person.trajectories if t.id != participant.id)
+            changes = {"persoon": (None, person.id), "eerdere trajecten": (None, earlier)}
+            record(db.session, "same_person_linked", participant, changes=changes)
+        elif matches:
+            changes = {"niet dezelfde als persoon": (None, ", ".join(str(m.id) for m in matches))}
+            record(db.session, "same_person_other", participant, changes=changes)
         db.session.commit()
         flash(f"{participant.full_name} is aangemeld.", "success")
         return redirect_after_post(section_url(participant.id))
-    return render("youths/new.html", form=form, status=form_status(form))
+    if (form.person.data or "").isdigit() and not form.person.errors and again is None:
+        again = persons.load_person(int(form.person.data))
+    return render("youths/new.html", form=form, again=again, status=form_status(form))
+
+
+def prefill_reentry(form: IntakeForm, participant_id: int | None) -> Person | None:
+    """'Opnieuw aanmelden' from a closed file: the intake form with the person's details filled in and the
+    new trajectory linked to that person. Returns the person, or None for a plain intake."""
+    if participant_id is None:
+        return None
+    earlier = queries.get_participant(participant_id)
+    if earlier.status not in workflow.ENDED or earlier.person is None:
+        return None
+    person = earlier.person
+    for name in ("first_name", "last_name", "date_of_birth", "email", "phone", "address"):
+        getattr(form, name).data = getattr(person, name)
+    form.highest_education.data = earlier.highest_education
+    form.has_startkwalificatie.data = earlier.has_startkwalificatie
+    form.person.data = str(person.id)
+    return person
 
 
 # --------------------------------------------------------------------------- the file
@@ -168,6 +218,7 @@ def edit_details(participant_id: int):
         participant.phone = (form.phone.data or "").strip() or None
         participant.address = (form.address.data or "").strip() or None
         participant.highest_education = form.highest_education.data
+        persons.update_person(participant)
         coach_history.assign_coach(participant, int(form.coach_id.data), "Gewijzigd bij de gegevens", current_user)
         db.session.commit()
         flash("De gegevens zijn opgeslagen.", "success")

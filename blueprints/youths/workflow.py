@@ -18,6 +18,7 @@ from models import (
     OUTCOME_LABELS,
     Participant,
     ParticipantStatus,
+    Person,
     Role,
     StatusChange,
     User,
@@ -164,12 +165,16 @@ def register(participant: Participant, actor: User | None, on: date) -> StatusCh
     return change
 
 
-def admit(details: dict, actor: User, on: date, exception_reason: str | None = None) -> Participant:
+def admit(
+    details: dict, actor: User, on: date, exception_reason: str | None = None, person: Person | None = None
+) -> Participant:
     """A new file from the intake: the participant (`details` are its columns), registered, with the
     planned end a year after the start. Outside the eligibility rules the coach's reason is kept as
-    an exception and logged with the rules it sets aside. The caller commits.
+    an exception and logged with the rules it sets aside. `person`: a re-entry, this trajectory belongs
+    to that person (checked by the caller with persons.check_link); otherwise it gets a person of its
+    own. The caller commits.
     """
-    participant = Participant(**details, end_date=planned_end(details["start_date"]))
+    participant = Participant(**details, end_date=planned_end(details["start_date"]), person=person)
     register(participant, actor, on)
     # The first period of the coach history (the coach from `details`) starts as the file is made.
     coach_history.start_history(participant, actor)
