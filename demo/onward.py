@@ -4,6 +4,7 @@ report shows answers at 6 and 12 months. The alumni are not added to world["part
 
 from datetime import date, datetime, time, timedelta
 
+from blueprints.youths import coach_history
 from blueprints.youths.workflow import add_months
 from core.localtime import to_utc
 from models import LastingOutcomeCheck, OnwardReferral, Participant, StatusChange, db
@@ -67,6 +68,7 @@ def load(world: dict) -> None:
         )
         db.session.add(participant)
         db.session.flush()
+        coach_history.start_history(participant, None)  # every file's coach history opens with its first coach
         moves = [(None, "aangemeld", start - timedelta(days=30)), ("aangemeld", "intake", start - timedelta(days=21))]
         moves += [("intake", "actief", start), ("actief", participant.status, end)]
         for before, after, on in moves:

@@ -230,7 +230,9 @@ def test_the_migration_gives_every_participant_a_person_and_keeps_the_counts(fre
     app = create_app(make_test_config(fresh_database_url))
     with app.app_context():
         config = current_app.extensions["migrate"].migrate.get_config()
-        flask_migrate.upgrade(revision=ScriptDirectory.from_config(config).get_revision(revision).down_revision)
+        parents = ScriptDirectory.from_config(config).get_revision(revision).down_revision
+        for parent in parents if isinstance(parents, tuple) else (parents,):
+            flask_migrate.upgrade(revision=parent)
         base = {"date_of_birth": BORN, "referral_source": "rmc", "start_date": date(2025, 1, 1)}
         base |= {"end_date": date(2026, 1, 1), "portal_session_version": 1, "reminder_channel": "email"}
         base |= {"email": None, "phone": None}
