@@ -276,3 +276,48 @@ def test_links_into_the_file_point_at_their_section(client, coach):
     assert f'href="/deelnemers/{participant.id}?tab=tijdlijn#statusgeschiedenis"' in timeline
     form = client.get(f"/deelnemers/{participant.id}/gesprekken/nieuw").text
     assert f'href="/deelnemers/{participant.id}?tab=gesprekken#gesprekken"' in form
+
+
+# --------------------------------------------------------------------------- ZRM matrix and ladder steps
+
+
+def test_score_words_and_ladder_steps_without_http(app):
+    from blueprints.youths import queries, zrm
+
+    assert [zrm.score_word(s) for s in (1, 3, 5, None)] == [
+        "acute problematiek",
+        "beperkt zelfredzaam",
+        "volledig zelfredzaam",
+        "niet gescoord",
+    ]
+    participant = make_participant()
+    make_assessment(participant, date(2026, 1, 10), ladder=1, growth=3, kind="intake")
+    make_assessment(participant, date(2026, 6, 10), ladder=3, growth=5)
+    steps = zrm.ladder_steps(zrm.summarise(queries.assessments_of(participant.id)))
+    assert [s.rung for s in steps] == [6, 5, 4, 3, 2, 1]
+    assert [s.rung for s in steps if s.now] == [3] and [s.rung for s in steps if s.start] == [1]
+    assert [s.rung for s in steps if s.reachable] == [5]
+
+
+def test_the_zrm_matrix_shows_score_colour_and_word_per_domain_and_measurement(client, coach):
+    participant = make_participant(coach_id=coach.id)
+    make_assessment(participant, date(2026, 1, 10), score=2, ladder=1, growth=3, kind="intake", justitie=None)
+    make_assessment(participant, date(2026, 6, 10), score=4, ladder=3, growth=5, financien=1, justitie=3)
+    text = client.get(url(participant.id, "metingen")).text
+    matrix = text.split('class="table zrm-matrix"')[1].split("</table>")[0]
+    assert 'role="region" aria-label="ZRM-scores per domein en meting"' in text and 'tabindex="0"' in text
+    assert matrix.count("<tr>") == 14  # a head row and 13 domains
+    # 12 domains scored 2 at intake (justitie not), 11 scored 4 later (financien 1, justitie 3).
+    assert matrix.count('<td class="zrm-cell zrm-2"><span class="zrm-score">2</span> ') == 12
+    assert matrix.count('<span class="zrm-word">niet zelfredzaam</span>') == 12
+    assert matrix.count('<td class="zrm-cell zrm-4"><span class="zrm-score">4</span> ') == 11
+    assert matrix.count('<span class="zrm-word">acute problematiek</span>') == 1
+    assert matrix.count("+2 beter") == 11 and matrix.count("-1 slechter") == 1
+    assert matrix.count("n.g.") == 1 and "10-01-2026" in matrix and "Intake" in matrix
+    assert 'role="img"' not in text  # the old line chart is gone
+    ladder = text.split('class="ladder-steps"')[1].split("</ol>")[0]
+    current = ladder.split('aria-current="step"')[1].split("</li>")[0]
+    assert "Trede 3" in current and "<strong>Nu</strong>" in current
+    assert ladder.count('aria-current="step"') == 1
+    assert "Bij de start" in ladder.split("Trede 1")[1] and "Haalbaar binnen een jaar" in ladder.split("Trede 5")[1]
+    assert "Gestegen: van trede 1 naar trede 3." in text

@@ -128,7 +128,8 @@ def metingen_context(p: Participant) -> dict:
     summary = zrm.summarise(queries.assessments_of(p.id))
     return {
         "summary": summary,
-        "chart": zrm.chart(summary) if summary.assessments else None,
+        "ladder_steps": zrm.ladder_steps(summary),
+        "score_word": zrm.score_word,
         "ladder_label": zrm.ladder_label,
     }
 

@@ -1,18 +1,20 @@
-"""ZRM and Participatieladder read-outs for the file: latest scores, change since intake, chart geometry.
+"""ZRM and Participatieladder read-outs for the file: scores with their words, change since intake, ladder steps.
 
 Works on a list of assessments (oldest first) already loaded with their scores; no queries here.
 """
 
 from dataclasses import dataclass
 
-from core.svg import polylines, spread
 from models import LADDER_LABELS, ZRM_DOMAIN_LABELS, Assessment
 
-ROW_HEIGHT = 44
-LABEL_WIDTH = 230
-PLOT_WIDTH = 420
-TOP = 40
-SCORE_STEP = 8  # pixels between score levels inside one domain row
+# The ZRM's own words for its five levels; the matrix shows the word next to the colour, never colour alone.
+SCORE_WORDS = {
+    1: "acute problematiek",
+    2: "niet zelfredzaam",
+    3: "beperkt zelfredzaam",
+    4: "voldoende zelfredzaam",
+    5: "volledig zelfredzaam",
+}
 
 
 @dataclass
@@ -59,32 +61,29 @@ def ladder_label(rung: int | None) -> str:
     return f"{rung} – {LADDER_LABELS[rung]}" if rung in LADDER_LABELS else "–"
 
 
-def chart(summary: ZrmSummary) -> dict:
-    """Coordinates for an inline SVG: one band per domain, a line through its scores over time."""
-    xs = spread(len(summary.assessments), LABEL_WIDTH + 20, PLOT_WIDTH)
-    rows = []
-    for index, row in enumerate(summary.rows):
-        top = TOP + index * ROW_HEIGHT
-        at = [
-            None if score is None else (x, top + 4 + (5 - score) * SCORE_STEP)
-            for x, score in zip(xs, row.history, strict=True)
-        ]
-        points = [(*xy, score) for xy, score in zip(at, row.history, strict=True) if xy is not None]
-        rows.append(
-            {
-                "label": row.label,
-                "top": top,
-                "mid": top + 4 + 2 * SCORE_STEP,
-                "base": top + ROW_HEIGHT - 4,
-                "lines": polylines(at),
-                "points": points,
-            }
+def score_word(score: int | None) -> str:
+    return SCORE_WORDS.get(score, "niet gescoord")
+
+
+@dataclass
+class LadderStep:
+    rung: int
+    label: str
+    now: bool  # the latest measurement's rung
+    start: bool  # the first measurement's rung
+    reachable: bool  # the latest growth potential
+
+
+def ladder_steps(summary: ZrmSummary) -> list[LadderStep]:
+    """The participation ladder as six steps, highest first, marking now, the start and what is reachable."""
+    first, latest = summary.first, summary.latest
+    return [
+        LadderStep(
+            rung,
+            label,
+            now=latest is not None and latest.ladder_rung == rung,
+            start=first is not None and first.ladder_rung == rung,
+            reachable=latest is not None and latest.growth_rung == rung,
         )
-    return {
-        "width": LABEL_WIDTH + PLOT_WIDTH + 60,
-        "height": TOP + len(summary.rows) * ROW_HEIGHT + 10,
-        "plot_left": LABEL_WIDTH + 10,
-        "plot_right": LABEL_WIDTH + PLOT_WIDTH + 30,
-        "columns": list(zip(xs, (a.assessed_on for a in summary.assessments), strict=True)),
-        "rows": rows,
-    }
+        for rung, label in sorted(LADDER_LABELS.items(), reverse=True)
+    ]
