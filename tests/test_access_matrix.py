@@ -67,6 +67,7 @@ def row(get=None, post=None) -> Row:
 MATRIX = {
     "admin.audit_chain": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "admin.audit_log": row(get=(302, 403, 403, 403, 403, 200), post=None),
+    "admin.audit_export": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "admin.audit_seal": row(get=None, post=(302, 403, 403, 403, 403, 303)),
     "admin.user_disable": row(get=None, post=(302, 403, 403, 403, 403, 303)),
     "admin.user_enable": row(get=None, post=(302, 403, 403, 403, 403, 303)),
