@@ -132,6 +132,9 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,
     "RETENTION_YEARS": 7,
     "PAGE_SIZE": 25,
+    # No request body above this (413, a Dutch page): the largest upload is a 20 MB referral list
+    # (blueprints/referrals/parsing.py); documents narrow it to 10 MB for their own routes.
+    "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
     "OIDC_ISSUER": None,
     "OIDC_ROLE_GROUPS": "",
     "OIDC_GROUPS_CLAIM": "groups",

@@ -26,10 +26,19 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    event,
     false,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    mapped_column,
+    relationship,
+    with_loader_criteria,
+)
 
 # Explicit constraint names keep migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -60,6 +69,46 @@ def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- removal (undo a mistake)
+
+
+class Removable:
+    """A row the coach can remove with a reason and beheer can restore: it is never deleted.
+
+    Every ORM SELECT leaves removed rows out (`_hide_removed` below), so lists, figures, the portal,
+    reminders and the calendar need no filter of their own. Pages that must see them (beheer's restore
+    page, the audit) ask with `.execution_options(**INCLUDE_REMOVED)`.
+    """
+
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    removed_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+INCLUDE_REMOVED = {"include_removed": True}
+
+
+def _not_removed(cls):
+    return cls.removed_at.is_(None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_removed(state: ORMExecuteState) -> None:
+    """SQLAlchemy's documented global-criteria pattern: relationship loads inherit the option from
+    the statement that loaded their parent; refreshing a removed object's columns still works."""
+    if (
+        state.is_select
+        and not state.is_column_load
+        and not state.is_relationship_load
+        and not state.execution_options.get("include_removed", False)
+    ):
+        state.statement = state.statement.options(with_loader_criteria(Removable, _not_removed, include_aliases=True))
 
 
 # --------------------------------------------------------------------------- foundation
@@ -1654,6 +1703,68 @@ class OutboxAttachment(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+DOCUMENT_KIND_LABELS = {
+    "offerte": "Offerte",
+    "factuur": "Factuur",
+    "handtekening": "Scan van een getekend contract",
+    "diploma": "Diploma of certificaat",
+    "brief": "Brief of verklaring",
+    "overig": "Overig",
+}
+
+
+class Document(Removable, db.Model):
+    """A file the coach (or finance, on a maatwerk request) uploaded: a quote, an invoice, a diploma, a scan.
+
+    It always belongs to a participant, and maybe to one of their maatwerk requests or contracts. The
+    bytes live in `document_content`, so lists never load them; the type comes from the content
+    (blueprints/documents/files.py), never from the name.
+    """
+
+    __tablename__ = "document"
+    __table_args__ = (
+        Index("ix_document_participant_id", "participant_id"),
+        Index("ix_document_maatwerk_request_id", "maatwerk_request_id"),
+        Index("ix_document_contract_id", "contract_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    maatwerk_request_id: Mapped[int | None] = mapped_column(ForeignKey("maatwerk_request.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # DOCUMENT_KIND_LABELS key
+    filename: Mapped[str] = mapped_column(String(200))  # made safe on upload
+    content_type: Mapped[str] = mapped_column(String(100))  # as detected from the content
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    participant: Mapped[Participant] = relationship()
+    maatwerk_request: Mapped[MaatwerkRequest | None] = relationship()
+    contract: Mapped[Contract | None] = relationship()
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    removed_by: Mapped[User | None] = relationship(foreign_keys="Document.removed_by_id")
+
+    @property
+    def kind_label(self) -> str:
+        return DOCUMENT_KIND_LABELS.get(self.kind, self.kind)
+
+
+class DocumentContent(db.Model):
+    """The bytes of one document, apart from its row so lists and the audit never carry them."""
+
+    __tablename__ = "document_content"
+    # The document's own row is audited (name, type, size, SHA-256); the bytes are not audit material.
+    __audit__ = False
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 # --------------------------------------------------------------------------- privacy

@@ -16,6 +16,7 @@ FEATURES = [
     "reports",
     "privacy",
     "referrals",
+    "documents",
     "mijn",
 ]
 

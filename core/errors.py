@@ -23,7 +23,11 @@ MESSAGES = {
     ),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer), of u heeft er geen toegang toe."),
     405: ("Dit kan zo niet", "Deze actie kan op deze manier niet worden uitgevoerd."),
-    413: ("Te groot", "Wat u stuurde is te groot."),
+    413: (
+        "Te groot",
+        "Wat u stuurde is te groot. Een document mag hoogstens 10 MB zijn. Maak het bestand kleiner "
+        "(bijvoorbeeld een foto met minder pixels, of een scan in zwart-wit) en probeer het opnieuw.",
+    ),
     422: ("Dit kan zo niet", "Wat u invulde, kan niet worden verwerkt. Ga terug en pas het aan."),
     429: ("Even wachten", "Er zijn te veel pogingen gedaan. Wacht een paar minuten en probeer het dan opnieuw."),
     500: ("Er ging iets mis", "Er ging bij ons iets mis. Uw wijziging is niet opgeslagen. Probeer het later opnieuw."),

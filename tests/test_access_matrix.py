@@ -34,6 +34,7 @@ from models import (
 from tests.conftest import make_org, make_user
 from tests.factories_budget import make_request, make_year
 from tests.factories_contracts import make_sent, make_world
+from tests.factories_documents import make_document
 from tests.factories_partners import make_commitment
 from tests.factories_youths import make_action, make_assessment, make_conversation
 
@@ -127,6 +128,11 @@ MATRIX = {
     "contracts.send_link": row(get=None, post=(302, 303, 403, 403, 403, 403)),
     "contracts.send": row(get=None, post=(302, 404, 403, 403, 403, 403)),
     "contracts.show": row(get=(302, 200, 403, 403, 403, 200), post=None),
+    # Documents: the world's document belongs to the file (not to a maatwerk request): only coaches get it.
+    "documents.download": row(get=(302, 200, 404, 404, 404, 404), post=None),
+    "documents.upload_contract": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
+    "documents.upload_maatwerk": row(get=(302, 200, 200, 403, 403, 403), post=(302, 422, 422, 403, 403, 403)),
+    "documents.upload_participant": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "contracts.template_edit": row(get=(302, 403, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 422)),
     "contracts.withdraw": row(get=None, post=(302, 422, 403, 403, 403, 403)),
     "contracts.verify": row(get=(302, 200, 403, 200, 404, 200), post=None),
@@ -281,6 +287,7 @@ def build_world() -> dict:
     )
     db.session.add(onward_referral)
     db.session.commit()
+    document = make_document(participant, coach, data=b"%PDF-1.4 " + SECRET_SUMMARY.encode(), name="verslag.pdf")
     return {
         "users": users,
         "org_a": org_a,
@@ -301,6 +308,7 @@ def build_world() -> dict:
         "referral_import": referral_import,
         "portal_message": portal_message,
         "onward_referral": onward_referral,
+        "document": document,
         "year": 2026,
     }
 
@@ -329,6 +337,7 @@ ARGUMENTS = {
     "import_id": lambda w: w["referral_import"].id,
     "referral_id": lambda w: w["onward_referral"].id,
     "months": lambda w: 6,  # the world's file is still running: the question is not due (404)
+    "document_id": lambda w: w["document"].id,
 }
 # Arguments that name a database row: an unknown value must give 404.
 ID_ARGUMENTS = set(ARGUMENTS) - {"filename"}

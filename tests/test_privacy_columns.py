@@ -7,6 +7,7 @@ from blueprints.privacy.inzage import EXPORTED_TABLES, LEFT_OUT, LEFT_OUT_TABLES
 from models import (
     Action,
     CommitmentUpdate,
+    Document,
     Goal,
     LastingOutcomeCheck,
     OnwardReferral,
@@ -82,6 +83,7 @@ def _records(data):
         ("messages_sent", "outbox_message"),
         ("onward_referrals", "onward_referral"),
         ("lasting_outcomes", "lasting_outcome_check"),
+        ("documents", "document"),
     ):
         for item in data[kind]:
             yield table, item
@@ -126,6 +128,14 @@ def test_the_export_holds_every_column_that_is_not_left_out(app):
                 participant_id=participant.id, destination="ggz", referred_on=date(2026, 9, 3), reason="Somber"
             ),
             LastingOutcomeCheck(participant_id=participant.id, months=6, situation="werk", note="Bij Stork"),
+            Document(
+                participant_id=participant.id,
+                kind="diploma",
+                filename="diploma.pdf",
+                content_type="application/pdf",
+                size=4,
+                sha256="0" * 64,
+            ),
         ]
     )
     db.session.commit()

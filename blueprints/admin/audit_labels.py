@@ -82,6 +82,10 @@ ACTION_LABELS = {
     "eligibility_exception": "Uitzondering op de doelgroep vastgelegd",
     "referral_import_start": "Aanmeldlijst: importeren gestart",
     "referral_import_forget_cells": "Aanmeldlijst: ingelezen gegevens gewist",
+    "document_upload": "Document toegevoegd",
+    "document_download": "Document gedownload",
+    "remove": "Verwijderd door de coach (terug te zetten)",
+    "restore": "Teruggezet door beheer",
 }
 
 # Contract events are recorded as "contract_<kind>" and named by the contract trail's own words.
@@ -137,6 +141,8 @@ OBJECT_LABELS = {
     "coach_assignment": "Toewijzing life-coach",
     "onward_referral": "Verwijzing",
     "lasting_outcome_check": "Vraag naar duurzame uitstroom",
+    "document": "Document",
+    "document_content": "Inhoud van document",
 }
 
 # Tables whose rows the audit listener never writes (the log itself, running totals kept by listeners
@@ -191,9 +197,22 @@ COMMON = {
     "coach_id": "Life-coach",
     "start_date": "Startdatum",
     "end_date": "Einddatum",
+    # models.Removable: a mistake taken back, kept for beheer to restore
+    "removed_at": "Verwijderd op",
+    "removed_by_id": "Verwijderd door",
+    "removed_reason": "Reden van verwijderen",
 }
 
 COLUMN_LABELS = {
+    "document": {
+        "maatwerk_request_id": "Maatwerkaanvraag",
+        "filename": "Bestandsnaam",
+        "content_type": "Soort bestand",
+        "size": "Grootte (bytes)",
+        "sha256": "Controlegetal (SHA-256)",
+        "uploaded_at": "Toegevoegd op",
+        "uploaded_by_id": "Toegevoegd door",
+    },
     "participant": {
         "first_name": "Voornaam",
         "last_name": "Achternaam",

@@ -1,9 +1,11 @@
 """Inzage (AVG art. 15): everything held about one participant, as a dict, JSON and PDF.
 
-Includes the case file, maatwerk requests, commitments, contracts with versions and signatures, the
-access log (who viewed the file when) and which partners saw what: partner organisations that are a
-party to a sent contract version or hold a commitment, and every audit entry of a partner user on the
-participant's objects. Knows nothing of HTTP; the view audits the export.
+Includes the case file (also what the coach removed by mistake: it is still held), uploaded documents
+(name, type, size, date; the files themselves on request), maatwerk requests, commitments, contracts
+with versions and signatures, the access log (who viewed the file or a document when) and which
+partners saw what: partner organisations that are a party to a sent contract version or hold a
+commitment, and every audit entry of a partner user on the participant's objects. Knows nothing of HTTP;
+the view audits the export.
 
 Each record is exported with every mapped column of its table (`_columns`), except the columns named
 in `LEFT_OUT` with the reason. So a new column is in the export by itself, and
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.pdf import DutchPDF
 from models import (
+    INCLUDE_REMOVED,
     Assessment,
     AuditLog,
     CoachAssignment,
@@ -28,6 +31,7 @@ from models import (
     ContractParty,
     ContractVersion,
     Conversation,
+    Document,
     Goal,
     LastingOutcomeCheck,
     MaatwerkRequest,
@@ -101,6 +105,7 @@ LEFT_OUT: dict[str, dict[str, str]] = {
         "created_by_id": STAFF,
     },
     "lasting_outcome_check": {"participant_id": PARENT, "answered_by_id": STAFF},
+    "document": {"participant_id": PARENT, "uploaded_by_id": STAFF, "removed_by_id": STAFF},
     "outbox_message": {
         "participant_id": PARENT,
         "contract_id": "the contract it is about, exported under 'contracts'",
@@ -162,7 +167,18 @@ def _audit(entry: AuditLog, users: dict[int, User]) -> dict:
 
 
 def _of_participant(session: Session, model, pid: int, order) -> list:
-    return session.scalars(select(model).where(model.participant_id == pid).order_by(order, model.id)).all()
+    return _all(session, select(model).where(model.participant_id == pid).order_by(order, model.id))
+
+
+def _all(session: Session, query) -> list:
+    # Removed rows (a mistake the coach took back) are still held, so the export shows them too.
+    return session.scalars(query.execution_options(**INCLUDE_REMOVED)).all()
+
+
+# Audit actions that show who looked at or handled the file and its documents.
+ACCESS_ACTIONS = {("participant", "view")} | {
+    ("document", action) for action in ("document_upload", "document_download", "document_remove", "document_restore")
+}
 
 
 def collect(session: Session, participant_id: int) -> dict | None:
@@ -186,9 +202,9 @@ def collect(session: Session, participant_id: int) -> dict | None:
         .options(selectinload(Assessment.scores))
         .order_by(Assessment.assessed_on)
     ).all()
-    goals = session.scalars(
-        select(Goal).where(Goal.participant_id == pid).options(selectinload(Goal.actions)).order_by(Goal.id)
-    ).all()
+    goals = _all(
+        session, select(Goal).where(Goal.participant_id == pid).options(selectinload(Goal.actions)).order_by(Goal.id)
+    )
     conversations = _of_participant(session, Conversation, pid, Conversation.held_at)
     requests = _of_participant(session, MaatwerkRequest, pid, MaatwerkRequest.requested_at)
     commitments = session.scalars(
@@ -219,6 +235,7 @@ def collect(session: Session, participant_id: int) -> dict | None:
         .order_by(OnwardReferral.referred_on, OnwardReferral.id)
     ).all()
     lasting_checks = _of_participant(session, LastingOutcomeCheck, pid, LastingOutcomeCheck.months)
+    documents = _of_participant(session, Document, pid, Document.uploaded_at)
 
     targets = {
         "participant": [pid],
@@ -232,6 +249,7 @@ def collect(session: Session, participant_id: int) -> dict | None:
         "maatwerk_request": [r.id for r in requests],
         "onward_referral": [r.id for r in onward_referrals],
         "lasting_outcome_check": [c.id for c in lasting_checks],
+        "document": [d.id for d in documents],
     }
     clauses = [(AuditLog.object_type == kind) & AuditLog.object_id.in_(ids) for kind, ids in targets.items() if ids]
     entries = session.scalars(select(AuditLog).where(or_(*clauses)).order_by(AuditLog.at, AuditLog.id)).all()
@@ -243,7 +261,7 @@ def collect(session: Session, participant_id: int) -> dict | None:
         )
     }
 
-    access_log = [_audit(e, users) for e in entries if e.action == "view" and e.object_type == "participant"]
+    access_log = [_audit(e, users) for e in entries if (e.object_type, e.action) in ACCESS_ACTIONS]
     partner_entries = [_audit(e, users) for e in entries if e.actor_id in users and users[e.actor_id].role == "partner"]
 
     partner_orgs: dict[int, dict] = {}
@@ -315,6 +333,7 @@ def collect(session: Session, participant_id: int) -> dict | None:
             _columns(r) | {"organisation": r.organisation.name if r.organisation else None} for r in onward_referrals
         ],
         "lasting_outcomes": [_columns(c) for c in lasting_checks],
+        "documents": [_columns(d) for d in documents],
         "messages_to_coach": [_columns(m) for m in portal_messages],
         "messages_sent": [_columns(m) for m in outbox],
         "access_log": access_log,
@@ -354,9 +373,10 @@ SECTION_TITLES = {
     "contracts": "Inspanningscontracten",
     "onward_referrals": "Verwezen naar",
     "lasting_outcomes": "Na afloop: waar de deelnemer 6 en 12 maanden later was",
+    "documents": "Documenten (de bestanden zelf krijgt u op verzoek)",
     "messages_to_coach": "Berichten aan de coach",
     "messages_sent": "Verstuurde e-mails en sms'jes",
-    "access_log": "Wie heeft het dossier bekeken",
+    "access_log": "Wie heeft het dossier en de documenten bekeken",
     "partners": "Welke partners zagen wat",
 }
 

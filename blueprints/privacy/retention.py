@@ -4,7 +4,9 @@ A closed file (afgerond or uitgevallen) is kept `RETENTION_YEARS` (default 7) af
 trajectory (the outcome date, else the planned end date); then `purge_file` anonymises it in one
 transaction. Financial records stay (amounts, categories, dates, supplier, invoice number) without the
 coach's free text about the person. Audit rows stay, with personal values in their `changes` blanked.
-Frozen contract versions and signatures are protected by PostgreSQL triggers and an ORM rule; the
+Uploaded documents (quotes, invoices, diplomas, scans) go entirely: their bytes hold names and more;
+the request's amount and invoice number stay. Rows the coach removed (`Removable`) are purged like the
+rest. Frozen contract versions and signatures are protected by PostgreSQL triggers and an ORM rule; the
 purge is their only exception (see `blueprints/contracts/immutability.py`, `PURGE_SESSION_FLAG`).
 Knows nothing of HTTP.
 """
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from blueprints.contracts.immutability import PURGE_SESSION_FLAG, PURGE_SETTING
 from core.audit import record
 from models import (
+    INCLUDE_REMOVED,
     Action,
     Assessment,
     AuditLog,
@@ -36,6 +39,8 @@ from models import (
     ContractSigningLink,
     ContractVersion,
     Conversation,
+    Document,
+    DocumentContent,
     Goal,
     LastingOutcomeCheck,
     MaatwerkRequest,
@@ -89,6 +94,8 @@ PERSONAL_AUDIT_KEYS = frozenset(
         "close_reason",
         "error",
         "actor_label",
+        "filename",
+        "removed_reason",
     }
 )
 
@@ -193,6 +200,7 @@ class _Objects:
     onward_ids: list[int] = field(default_factory=list)
     lasting_ids: list[int] = field(default_factory=list)
     person_ids: list[int] = field(default_factory=list)
+    document_ids: list[int] = field(default_factory=list)
 
     def audit_targets(self, participant_id: int) -> dict[str, list[int]]:
         return {
@@ -217,11 +225,13 @@ class _Objects:
             "onward_referral": self.onward_ids,
             "lasting_outcome_check": self.lasting_ids,
             "person": self.person_ids,
+            "document": self.document_ids,
         }
 
 
 def _ids(session: Session, query) -> list[int]:
-    return list(session.scalars(query).all())
+    # Removed rows (a mistake the coach took back) are held all the same: the purge covers them too.
+    return list(session.scalars(query.execution_options(**INCLUDE_REMOVED)).all())
 
 
 def _objects(session: Session, participant_id: int) -> _Objects:
@@ -261,6 +271,7 @@ def _objects(session: Session, participant_id: int) -> _Objects:
             session, select(LastingOutcomeCheck.id).where(LastingOutcomeCheck.participant_id == participant_id)
         ),
         person_ids=[p for p in [_person_to_purge(session, participant_id)] if p is not None],
+        document_ids=_ids(session, select(Document.id).where(Document.participant_id == participant_id)),
     )
 
 
@@ -302,6 +313,7 @@ def plan_purge(session: Session, participant: Participant, years: int) -> PurgeP
         "uitgaande berichten": len(objects.outbox_ids),
         "verwijzingen (waarheen blijft)": len(objects.onward_ids),
         "vragen na afloop (antwoord blijft)": len(objects.lasting_ids),
+        "documenten (verwijderd)": len(objects.document_ids),
         "auditregels (namen uit wijzigingen)": sum(1 for row in audit_rows if _scrubbed(row.changes) != row.changes),
     }
     return PurgePlan(participant.id, destruction_date(participant, years), counts)
@@ -466,6 +478,9 @@ def _anonymise_contracts(session: Session, objects: _Objects) -> dict[int, str]:
         .values(to_address=REMOVED, subject=REMOVED, body=REMOVED, html=None, error=None)
     )
     session.execute(delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(objects.outbox_ids)))
+    # Uploaded files hold names, addresses, signatures: they go whole (the audit keeps that they existed).
+    session.execute(delete(DocumentContent).where(DocumentContent.document_id.in_(objects.document_ids)))
+    session.execute(delete(Document).where(Document.id.in_(objects.document_ids)))
     return original
 
 
