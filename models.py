@@ -575,7 +575,7 @@ class ReferralImportRow(db.Model):
     imported_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
-class Goal(db.Model):
+class Goal(Removable, db.Model):
     """A Krachtwerk goal of a participant, in one leefgebied (a ZRM domain)."""
 
     __tablename__ = "goal"
@@ -876,7 +876,7 @@ class AssessmentProgress(db.Model):
     next_assessed_on: Mapped[date | None] = mapped_column(Date)  # None: the participant's latest assessment
 
 
-class Action(db.Model):
+class Action(Removable, db.Model):
     """A Krachtwerk action under a goal: who does what by when (participant, coach or a partner)."""
 
     __tablename__ = "goal_action"
@@ -903,7 +903,7 @@ class Action(db.Model):
         return ACTION_WHO_LABELS.get(self.who, self.who)
 
 
-class Conversation(db.Model):
+class Conversation(Removable, db.Model):
     """A contactmoment: when, what kind, whether the participant came, and the confidential summary."""
 
     __tablename__ = "conversation"
@@ -936,7 +936,7 @@ class Conversation(db.Model):
     # The messages themselves are outbox rows with this conversation_id and kind "herinnering".
     reminder_claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    coach: Mapped[User | None] = relationship()
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
 
     @property
     def kind_label(self) -> str:

@@ -17,6 +17,7 @@ FEATURES = [
     "privacy",
     "referrals",
     "documents",
+    "removal",
     "mijn",
 ]
 

@@ -45,6 +45,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("contracts.outbox_list", "Uitgaande berichten"),
         ("reports.index", "Rapportage"),
         ("privacy.index", "Privacy"),
+        ("removal.index", "Verwijderd"),
     ],
 }
 

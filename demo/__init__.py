@@ -38,4 +38,4 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     return DEMO_ACCOUNTS
 
 
-FEATURE_LOADERS: list[str] = ["youths", "partners", "budget", "contracts", "portal", "onward"]
+FEATURE_LOADERS: list[str] = ["youths", "partners", "budget", "contracts", "portal", "onward", "documents"]

@@ -133,6 +133,11 @@ MATRIX = {
     "documents.upload_contract": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "documents.upload_maatwerk": row(get=(302, 200, 200, 403, 403, 403), post=(302, 422, 422, 403, 403, 403)),
     "documents.upload_participant": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
+    # Removal: the world's conversation is not removed, so beheer's restore finds nothing (404); finance may
+    # remove only a document it uploaded (404 for a conversation).
+    "removal.index": row(get=(302, 403, 403, 403, 403, 200), post=None),
+    "removal.remove": row(get=(302, 200, 404, 403, 403, 403), post=(302, 422, 404, 403, 403, 403)),
+    "removal.restore": row(get=(302, 403, 403, 403, 403, 404), post=(302, 403, 403, 403, 403, 404)),
     "contracts.template_edit": row(get=(302, 403, 403, 403, 403, 200), post=(302, 403, 403, 403, 403, 422)),
     "contracts.withdraw": row(get=None, post=(302, 422, 403, 403, 403, 403)),
     "contracts.verify": row(get=(302, 200, 403, 200, 404, 200), post=None),
@@ -338,6 +343,8 @@ ARGUMENTS = {
     "referral_id": lambda w: w["onward_referral"].id,
     "months": lambda w: 6,  # the world's file is still running: the question is not due (404)
     "document_id": lambda w: w["document"].id,
+    "kind": lambda w: "gesprek",
+    "object_id": lambda w: w["conversation"].id,
 }
 # Arguments that name a database row: an unknown value must give 404.
 ID_ARGUMENTS = set(ARGUMENTS) - {"filename"}

@@ -17,13 +17,16 @@ from blueprints.documents.files import (
     safe_filename,
 )
 from blueprints.documents.views import REQUEST_LIMIT
-from models import AuditLog, Document, DocumentContent, db
+from blueprints.privacy.inzage import collect
+from blueprints.privacy.retention import purge_file
+from models import AuditLog, Document, DocumentContent, Participant, db
 from tests.conftest import make_participant, make_user
 from tests.factories_budget import make_request, make_year
 from tests.factories_contracts import make_contract, make_world
 from tests.factories_documents import EXE, docx_bytes, make_document, png_bytes, zip_bytes
 from tests.factories_documents import JPEG as JPEG_BYTES
 from tests.factories_documents import PDF as PDF_BYTES
+from tests.test_privacy import LONG_AGO, build_file
 
 # --------------------------------------------------------------------------- the rules, without HTTP
 
@@ -228,3 +231,31 @@ def test_finance_sees_the_documents_of_a_maatwerk_request_partners_never(client,
 def test_an_unknown_document_is_404(client, login_as):
     login_as("coach")
     assert client.get("/documenten/999999/download").status_code == 404
+
+
+# --------------------------------------------------------------------------- inzage and retention
+
+
+def test_the_inzage_lists_documents_and_who_downloaded_them(client, login_as):
+    coach = login_as("coach")
+    participant = make_participant()
+    document = make_document(participant, coach, name="diploma mbo 2.pdf")
+    client.get(f"/documenten/{document.id}/download")
+    data = collect(db.session, participant.id)
+    assert [(d["filename"], d["content_type"], d["kind"]) for d in data["documents"]] == [
+        ("diploma mbo 2.pdf", PDF, "diploma")
+    ]
+    assert {"document_upload", "document_download"} <= {e["action"] for e in data["access_log"]}
+
+
+def test_the_purge_deletes_a_files_documents_and_blanks_their_names_in_the_audit(app):
+    make_year(2026)
+    file = build_file(closed_on=LONG_AGO)
+    participant = file["participant"]
+    make_document(participant, file["coach"], name="Sanne Veldhuis diploma.pdf")
+    make_document(participant, file["coach"], name="offerte.pdf", kind="offerte", maatwerk=file["request"])
+    purge_file(db.session, db.session.get(Participant, participant.id), 7)
+    db.session.commit()
+    assert stored() == [] and db.session.scalars(select(DocumentContent)).all() == []
+    audit = db.session.scalars(select(AuditLog.changes).where(AuditLog.object_type == "document")).all()
+    assert audit and "Veldhuis" not in str(audit)

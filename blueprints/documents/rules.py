@@ -22,7 +22,6 @@ KINDS_FOR = {
 
 UPLOAD = "document_upload"
 DOWNLOAD = "document_download"
-ACTIONS = (UPLOAD, DOWNLOAD, "document_remove", "document_restore")
 
 
 def may_see(user: User, document: Document) -> bool:

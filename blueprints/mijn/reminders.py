@@ -103,6 +103,7 @@ def claim(conversation_id: int, now) -> bool:
             Conversation.reminder_claimed_at.is_(None),
             Conversation.attendance == "gepland",
             Conversation.held_at > now,
+            Conversation.removed_at.is_(None),  # an UPDATE is not filtered by the removal listener
         )
         .values(reminder_claimed_at=now)
         .execution_options(synchronize_session=False)

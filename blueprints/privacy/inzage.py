@@ -177,7 +177,7 @@ def _all(session: Session, query) -> list:
 
 # Audit actions that show who looked at or handled the file and its documents.
 ACCESS_ACTIONS = {("participant", "view")} | {
-    ("document", action) for action in ("document_upload", "document_download", "document_remove", "document_restore")
+    ("document", action) for action in ("document_upload", "document_download", "remove", "restore")
 }
 
 
