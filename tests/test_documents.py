@@ -259,3 +259,16 @@ def test_the_purge_deletes_a_files_documents_and_blanks_their_names_in_the_audit
     assert stored() == [] and db.session.scalars(select(DocumentContent)).all() == []
     audit = db.session.scalars(select(AuditLog.changes).where(AuditLog.object_type == "document")).all()
     assert audit and "Veldhuis" not in str(audit)
+
+
+def test_the_case_files_documenten_section_lists_them_with_the_upload_form(client, login_as, htmx_headers):
+    coach = login_as("coach")
+    participant = make_participant()
+    make_document(participant, coach, name="diploma mbo 2.pdf")
+    page = client.get(f"/deelnemers/{participant.id}?tab=documenten")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "diploma mbo 2.pdf" in body and f"/documenten/deelnemer/{participant.id}/nieuw" in body
+    assert 'enctype="multipart/form-data"' in body and "/verwijderen/document/" in body
+    fragment = client.get(f"/deelnemers/{participant.id}?tab=documenten", headers=htmx_headers)
+    assert "diploma mbo 2.pdf" in fragment.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)

@@ -216,3 +216,15 @@ def test_unknown_kinds_and_ids_are_404(client, login_as):
     assert client.get("/verwijderen/gesprek/999999").status_code == 404
     login_as("beheer")
     assert client.get("/beheer/verwijderd/doel/999999").status_code == 404
+
+
+def test_the_file_offers_removal_of_conversations_goals_and_actions(client, login_as):
+    login_as("coach")
+    participant = make_participant()
+    conversation = make_conversation(participant, datetime(2026, 9, 2, 9))
+    goal = make_goal(participant)
+    action = make_action(goal)
+    talks = client.get(f"/deelnemers/{participant.id}?tab=gesprekken").get_data(as_text=True)
+    assert f"/verwijderen/gesprek/{conversation.id}" in talks
+    plan = client.get(f"/deelnemers/{participant.id}?tab=plan").get_data(as_text=True)
+    assert f"/verwijderen/doel/{goal.id}" in plan and f"/verwijderen/actie/{action.id}" in plan

@@ -30,6 +30,7 @@ MARKERS = {
     "contract": 'id="contracten-kop"',
     "maatwerk": 'id="maatwerk-title"',
     "partners": 'id="toezeggingen-deelnemer-titel"',
+    "documenten": 'id="documenten-participant-kop"',
     "tijdlijn": 'id="tijdlijn-kop"',
 }
 
@@ -44,7 +45,17 @@ def url(participant_id: int, name: str) -> str:
 
 
 def test_the_menu_has_every_section_in_order():
-    assert NAMES == ["overzicht", "plan", "metingen", "gesprekken", "contract", "maatwerk", "partners", "tijdlijn"]
+    assert NAMES == [
+        "overzicht",
+        "plan",
+        "metingen",
+        "gesprekken",
+        "contract",
+        "maatwerk",
+        "partners",
+        "documenten",
+        "tijdlijn",
+    ]
     assert set(MARKERS) == set(NAMES)
 
 
@@ -145,7 +156,7 @@ def test_the_plan_keeps_every_goals_own_forms(client, coach):
     assert "Stageplek 39" in client.get(url(participant.id, "partners")).text
 
 
-@pytest.mark.parametrize("tab", ["onzin", "documenten", "x" * 300, "PLAN", "plan "])
+@pytest.mark.parametrize("tab", ["onzin", "documentje", "x" * 300, "PLAN", "plan "])
 def test_an_unknown_section_is_a_dutch_404(client, coach, htmx_headers, tab):
     participant = make_participant(coach_id=coach.id)
     for headers in (None, htmx_headers):

@@ -52,6 +52,11 @@ def for_contract(contract: Contract) -> dict | None:
     return _context("contract", documents, "documents.upload_contract", contract_id=contract.id)
 
 
+def section(participant: Participant) -> dict:
+    """The case file's `documenten` section (blueprints/youths/sections.py)."""
+    return {"documents_ctx": for_participant(participant)}
+
+
 def documents_for(obj) -> dict | None:
     if not current_user.is_authenticated:
         return None

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from blueprints.budget.queries import maatwerk_for_participant
 from blueprints.contracts.queries import contracts_for_participant
+from blueprints.documents.context import section as documents_section
 from blueprints.mijn import reminders
 from blueprints.mijn.home import messages_for_file as portal_messages_for_file
 from blueprints.partners.queries import participant_commitments
@@ -174,6 +175,7 @@ SECTIONS: dict[str, Section] = {
         Section("contract", "Contract", "youths/sections/contract.html", contract_context),
         Section("maatwerk", "Maatwerk", "youths/sections/maatwerk.html", maatwerk_context),
         Section("partners", "Partners", "youths/sections/partners.html", partners_context),
+        Section("documenten", "Documenten", "documents/partials/list.html", documents_section),  # documents feature
         Section("tijdlijn", "Tijdlijn", "youths/sections/tijdlijn.html", tijdlijn_context),
     ]
 }
