@@ -75,3 +75,31 @@ def test_onward_referral_and_lasting_outcome_pages_are_accessible_at_desk_and_ph
         page.get_by_role("button", name="Verwijzing opslaan").click()
         assert page.get_by_text("De datum kan niet in de toekomst liggen.").first.is_visible()
         assert_accessible(page, f"het verwijsformulier met fouten op {width} px")
+
+
+def test_person_pages_are_accessible_at_desk_and_phone(app, page, live_server):
+    """Persons and trajectories: a closed file's overview with 'Opnieuw aanmelden', the prefilled intake and
+    the same-person step of an intake (a form post), at 1280 and 375 px, without horizontal scrolling."""
+    from models import Participant
+
+    load_demo("perspectiefjaar-demo")
+    coach = db.session.scalar(select(User).where(User.email == ROLES["coach"]))
+    closed = db.session.scalars(select(Participant).where(Participant.status == "afgerond")).first()
+    browser_login_as(page, app, live_server, coach)
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in (f"/deelnemers/{closed.id}", f"/deelnemers/nieuw?opnieuw={closed.id}"):
+            page.goto(live_server + url)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width, (url, width)
+            assert_accessible(page, f"{url} op {width} px")
+        page.goto(f"{live_server}/deelnemers/nieuw")  # the same person again, as a plain intake
+        page.fill("#first_name", closed.first_name.upper())
+        page.fill("#last_name", closed.last_name)
+        page.fill("#date_of_birth", closed.date_of_birth.isoformat())
+        page.select_option("#highest_education", "vmbo")
+        page.select_option("#referral_source", "werkplein")
+        page.fill("#start_date", closed.end_date.replace(year=closed.end_date.year + 1).isoformat())
+        page.get_by_role("button", name="Aanmelden").click()
+        assert page.get_by_role("heading", name="Is dit dezelfde persoon?").is_visible()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        assert_accessible(page, f"de stap 'dezelfde persoon' op {width} px")
