@@ -257,3 +257,28 @@ def test_the_migration_gives_every_participant_a_person_and_keeps_the_counts(fre
         assert new.id == 6
         db.session.remove()
         db.engine.dispose()
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_the_report_counts_persons_and_trajectories_separately_and_says_so(client, login_as):
+    earlier = closed_file()  # 2025, afgerond
+    make_participant(
+        first_name="Zoë",
+        last_name="van der Berg",
+        date_of_birth=BORN,
+        person=earlier.person,
+        start_date=date(2026, 2, 2),
+    )
+    make_participant(first_name="Daan", start_date=date(2026, 3, 2))
+    from blueprints.reports.figures import Filters, build_report
+
+    whole = build_report(Filters())
+    assert (whole.persons.persons, whole.persons.trajectories) == (2, 3)
+    assert whole.statuses.total == 3  # every other figure counts trajectories
+    year = build_report(Filters(year=2025))  # only Zoë's first trajectory was in the pilot in 2025
+    assert (year.persons.persons, year.persons.trajectories) == (1, 1)
+    login_as("coach")
+    page = client.get("/rapportage/").get_data(as_text=True)
+    assert "3 trajecten van 2 personen" in page

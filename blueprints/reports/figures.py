@@ -755,6 +755,7 @@ class Report:
     money_by_domain: list  # money_outcomes.DomainMoney
     years: list  # money_outcomes.YearColumn, the pilot years side by side
     council: object  # council.CouncilTable
+    persons: object  # youths.persons.PersonCount: trajectories of the population and the persons behind them
 
     @property
     def inflow_total(self) -> int:
@@ -766,9 +767,10 @@ class Report:
 
 
 def build_report(filters: Filters) -> Report:
-    """Every figure of the report: 19 queries, independent of the number of participants."""
+    """Every figure of the report: 20 queries, independent of the number of participants."""
     # Imported here: these modules build on this module's conditions, so they import this module.
     from blueprints.reports import council, money_outcomes
+    from blueprints.youths.persons import count_persons_and_trajectories
 
     statuses = participants_by_status(filters)
     outcome_figures = outcomes(filters)
@@ -787,4 +789,5 @@ def build_report(filters: Filters) -> Report:
         money_by_domain=money_outcomes.money_by_domain(filters),
         years=money_outcomes.pilot_years(filters),
         council=council.council_table(filters),
+        persons=count_persons_and_trajectories(_population(filters)),
     )
