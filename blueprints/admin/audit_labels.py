@@ -36,6 +36,8 @@ from models import (
 )
 
 ACTION_LABELS = {
+    "same_person_linked": "Nieuw traject van dezelfde persoon",
+    "same_person_other": "Bevestigd: iemand anders met dezelfde naam en geboortedatum",
     "create": "Aangemaakt",
     "update": "Gewijzigd",
     "delete": "Verwijderd",
@@ -139,6 +141,7 @@ OBJECT_LABELS = {
     "participant_purge": "Anonimisering",
     "audit_seal": "Zegel van de auditlog",
     "coach_assignment": "Toewijzing life-coach",
+    "person": "Persoon",
     "onward_referral": "Verwijzing",
     "lasting_outcome_check": "Vraag naar duurzame uitstroom",
     "document": "Document",
@@ -231,7 +234,9 @@ COLUMN_LABELS = {
         "portal_session_version": "Sessies Mijn Perspectiefjaar",
         "reminder_channel": "Herinneringen via",
         "followup_cleared_at": "Opvolging afgehandeld op",
+        "person_id": "Persoon",
     },
+    "person": {"first_name": "Voornaam", "last_name": "Achternaam", "date_of_birth": "Geboortedatum"},
     "user_account": {
         "role": "Rol",
         "active": "Actief",
