@@ -212,6 +212,21 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
+class CalendarFeed(db.Model):
+    """A coach's personal iCalendar feed URL (blueprints/calendar/feed.py): only the token's SHA-256 is
+    stored; revoking it kills the URL, and a new feed gets a new token."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
 class PasswordSetLink(db.Model):
     """A one-time link to set a password (invitation of a new account, break-glass password for SSO users).
 
@@ -936,6 +951,7 @@ class Conversation(Removable, db.Model):
     # The messages themselves are outbox rows with this conversation_id and kind "herinnering".
     reminder_claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
+    participant: Mapped[Participant] = relationship()  # read-only use: the calendar and its feed
     coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
 
     @property

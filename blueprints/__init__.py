@@ -19,6 +19,7 @@ FEATURES = [
     "documents",
     "removal",
     "mijn",
+    "calendar",
 ]
 
 

@@ -13,6 +13,7 @@ MENUS: dict[str, list[tuple[str, str]]] = {
     "coach": [
         ("home.coach", "Start"),
         ("youths.index", "Deelnemers"),
+        ("calendar.week", "Agenda"),
         ("referrals.index", "Aanmeldlijsten"),
         ("partners.overview", "Partners"),
         ("contracts.index", "Contracten"),

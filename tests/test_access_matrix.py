@@ -66,6 +66,14 @@ def row(get=None, post=None) -> Row:
 # state (e.g. no concept to edit on a sent contract). 422: form refused (empty POST). 303: done, redirected.
 # fmt: off
 MATRIX = {
+    "calendar.feed_create": row(get=None, post=(302, 200, 403, 403, 403, 403)),
+    "calendar.feed_ics": row(get=(404, 404, 404, 404, 404, 404), post=None),
+    "calendar.feed_page": row(get=(302, 200, 403, 403, 403, 403), post=None),
+    "calendar.feed_revoke": row(get=None, post=(302, 303, 403, 403, 403, 403)),
+    "calendar.index": row(get=(302, 302, 403, 403, 403, 403), post=None),
+    "calendar.month": row(get=(302, 200, 403, 403, 403, 403), post=None),
+    "calendar.plan": row(get=(302, 200, 403, 403, 403, 403), post=None),
+    "calendar.week": row(get=(302, 200, 403, 403, 403, 403), post=None),
     "admin.audit_chain": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "admin.audit_log": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "admin.audit_export": row(get=(302, 403, 403, 403, 403, 200), post=None),
@@ -341,6 +349,7 @@ ARGUMENTS = {
     "filename": lambda w: "app.css",
     "import_id": lambda w: w["referral_import"].id,
     "referral_id": lambda w: w["onward_referral"].id,
+    "feed_token": lambda w: "geen-feed-" + "z" * 30,  # nobody's feed: 404 for everyone
     "months": lambda w: 6,  # the world's file is still running: the question is not due (404)
     "document_id": lambda w: w["document"].id,
     "kind": lambda w: "gesprek",

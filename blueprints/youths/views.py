@@ -4,7 +4,7 @@ Access: coaches only. Case content (assessments, notes, conversations) is not fo
 or beheer; beheer sees who opened which file in the audit log. Every view of a file is logged.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user
@@ -570,13 +570,22 @@ def save_conversation(conversation: Conversation, form: ConversationForm) -> Non
     conversation.bring = (form.bring.data or "").strip() or None
 
 
+def planned_start(text: str | None):
+    """`?op=2026-12-07T10:00` from the calendar (Dutch time); anything else is ignored."""
+    try:
+        start = datetime.strptime(text or "", "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return None
+    return start if 2020 <= start.year <= 2040 else None
+
+
 @bp.route("/<int:participant_id>/gesprekken/nieuw", methods=["GET", "POST"])
 @allow(COACH)
 def new_conversation(participant_id: int):
     participant = queries.get_participant(participant_id)
     form = ConversationForm()
     if request.method == "GET":
-        form.held_at.data = local_now()
+        form.held_at.data = planned_start(request.args.get("op")) or local_now()  # ?op=: planned from the calendar
         form.kind.data = "voortgangsgesprek"
         form.attendance.data = "gepland"
     if form.validate_on_submit():
