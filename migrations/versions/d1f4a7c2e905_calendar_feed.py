@@ -1,7 +1,7 @@
 """calendar feed: a coach's personal iCalendar feed URL (only the token's SHA-256 is stored)
 
 Revision ID: d1f4a7c2e905
-Revises: a1f4c8e2d930
+Revises: 2ec81137f3ea
 Create Date: 2026-12-02 18:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "d1f4a7c2e905"
-down_revision = "a1f4c8e2d930"
+down_revision = "2ec81137f3ea"
 branch_labels = None
 depends_on = None
 
