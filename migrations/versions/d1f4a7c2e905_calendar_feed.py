@@ -1,7 +1,7 @@
 """calendar feed: a coach's personal iCalendar feed URL (only the token's SHA-256 is stored)
 
 Revision ID: d1f4a7c2e905
-Revises: 2ec81137f3ea
+Revises: e4b2c8d6a517
 Create Date: 2026-12-02 18:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "d1f4a7c2e905"
-down_revision = "2ec81137f3ea"
+down_revision = "e4b2c8d6a517"
 branch_labels = None
 depends_on = None
 
