@@ -75,7 +75,6 @@ MATRIX = {
     "calendar.plan": row(get=(302, 200, 403, 403, 403, 403), post=None),
     "calendar.week": row(get=(302, 200, 403, 403, 403, 403), post=None),
     "admin.audit_chain": row(get=(302, 403, 403, 403, 403, 200), post=None),
-    "admin.audit_export": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "admin.audit_log": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "admin.audit_export": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "admin.audit_seal": row(get=None, post=(302, 403, 403, 403, 403, 303)),
