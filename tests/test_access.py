@@ -22,6 +22,8 @@ PUBLIC_ENDPOINTS = {
 }
 # The participant's passwordless sign-in (Mijn Perspectiefjaar): a code by e-mail/SMS or a coach's QR code.
 PUBLIC_ENDPOINTS |= {"mijn.login", "mijn.ask_code", "mijn.code", "mijn.qr"}
+# A coach's calendar feed for Outlook: only its secret, revocable token (stored hashed) opens it.
+PUBLIC_ENDPOINTS |= {"calendar.feed_ics"}
 
 
 def undeclared_endpoints(app):

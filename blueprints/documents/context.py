@@ -18,8 +18,9 @@ from models import Contract, MaatwerkRequest, Participant, db
 
 def _context(place: str, documents, upload_endpoint: str, **ids) -> dict:
     form = UploadForm(place, formdata=None)
-    form.file.id = f"document-file-{place}"
-    form.kind.id = f"document-kind-{place}"
+    # One page can hold several upload blocks; the label must follow the changed id (WTForms binds it once).
+    for field, name in ((form.file, "file"), (form.kind, "kind")):
+        field.id = field.label.field_id = f"document-{name}-{place}"
     return {
         "place": place,
         "documents": documents,
