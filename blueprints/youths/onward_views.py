@@ -96,40 +96,34 @@ def _save_referral(form, participant, referral=None):
         return False
 
 
+def _referral_form(participant, referral=None):
+    """The add and change pages: one form, prefilled from the referral (or today) on a GET."""
+    form = OnwardReferralForm(obj=referral if request.method == "GET" else None)
+    form.destination.choices = destination_choices(queries.partner_organisations())
+    if request.method == "GET" and referral is None:
+        form.referred_on.data = today()
+    elif request.method == "GET" and referral.destination == onward.PARTNER:
+        form.destination.data = f"{PARTNER_PREFIX}{referral.organisation_id}"
+    saved = _save_referral(form, participant, referral)
+    if saved:
+        db.session.commit()
+        flash("De verwijzing is bijgewerkt." if referral else "De verwijzing is opgeslagen.", "success")
+        return redirect_after_post(file_url(participant.id, f"verwijzing-{saved.id}"))
+    end_unsaved()
+    return _referral_page(form, participant, referral)
+
+
 @bp.route("/<int:participant_id>/verwezen-naar/nieuw", methods=["GET", "POST"])
 @allow(COACH)
 def new_onward_referral(participant_id: int):
-    participant = load_file(participant_id)
-    form = OnwardReferralForm()
-    form.destination.choices = destination_choices(queries.partner_organisations())
-    if request.method == "GET":
-        form.referred_on.data = today()
-    saved = _save_referral(form, participant)
-    if saved:
-        db.session.commit()
-        flash("De verwijzing is opgeslagen.", "success")
-        return redirect_after_post(file_url(participant.id, f"verwijzing-{saved.id}"))
-    end_unsaved()
-    return _referral_page(form, participant, None)
+    return _referral_form(load_file(participant_id))
 
 
 @bp.route("/verwezen-naar/<int:referral_id>/wijzigen", methods=["GET", "POST"])
 @allow(COACH)
 def edit_onward_referral(referral_id: int):
     referral = load_referral(referral_id)
-    participant = load_file(referral.participant_id)
-    form = OnwardReferralForm(obj=referral if request.method == "GET" else None)
-    form.destination.choices = destination_choices(queries.partner_organisations())
-    if request.method == "GET":
-        partner = referral.destination == onward.PARTNER
-        form.destination.data = f"{PARTNER_PREFIX}{referral.organisation_id}" if partner else referral.destination
-    saved = _save_referral(form, participant, referral)
-    if saved:
-        db.session.commit()
-        flash("De verwijzing is bijgewerkt.", "success")
-        return redirect_after_post(file_url(participant.id, f"verwijzing-{referral.id}"))
-    end_unsaved()
-    return _referral_page(form, participant, referral)
+    return _referral_form(load_file(referral.participant_id), referral)
 
 
 @bp.route("/verwezen-naar/<int:referral_id>/uitkomst", methods=["GET", "POST"])
