@@ -221,36 +221,34 @@ def tick(action_id: int):
     return redirect_after_post(url_for("mijn.home") + f"#actie-{action.id}")
 
 
+def _home_form_post(form, field, apply, done: str, anchor: str, form_name: str):
+    """A form on the home page: apply the rule, or show the home page again with its message at the field."""
+    if form.validate_on_submit():
+        try:
+            apply(me(), field.data)
+        except home.RuleError as exc:
+            field.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect_after_post(url_for("mijn.home") + anchor)
+    return render("mijn/home.html", **_home_context(**{form_name: form}), status=422)
+
+
 @bp.route("/bericht", methods=["POST"])
 @allow(PARTICIPANT)
 def message():
     form = MessageForm()
-    if form.validate_on_submit():
-        try:
-            home.send_message(me(), form.body.data)
-        except home.RuleError as exc:
-            form.body.errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash("Je bericht is verstuurd. Je coach leest het zo snel mogelijk.", "success")
-            return redirect_after_post(url_for("mijn.home") + "#bericht")
-    return render("mijn/home.html", **_home_context(message_form=form), status=422)
+    done = "Je bericht is verstuurd. Je coach leest het zo snel mogelijk."
+    return _home_form_post(form, form.body, home.send_message, done, "#bericht", "message_form")
 
 
 @bp.route("/herinneringen", methods=["POST"])
 @allow(PARTICIPANT)
 def reminder_channel():
     form = ReminderForm()
-    if form.validate_on_submit():
-        try:
-            home.set_reminder_channel(me(), form.channel.data)
-        except home.RuleError as exc:
-            form.channel.errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash("Je keuze voor herinneringen is opgeslagen.", "success")
-            return redirect_after_post(url_for("mijn.home") + "#herinneringen")
-    return render("mijn/home.html", **_home_context(reminder_form=form), status=422)
+    done = "Je keuze voor herinneringen is opgeslagen."
+    return _home_form_post(form, form.channel, home.set_reminder_channel, done, "#herinneringen", "reminder_form")
 
 
 @bp.route("/contract/<int:version_id>.pdf")
