@@ -133,17 +133,23 @@ def top_participants(year: int, filters: Filters, limit: int = 10) -> list[dict]
             .limit(limit)
         )
     else:
-        total = cents_sum(MaatwerkRequest.amount)
-        query = (
-            select(Participant.id, Participant.first_name, Participant.last_name, total, func.count(MaatwerkRequest.id))
-            .join(Participant, Participant.id == MaatwerkRequest.participant_id)
-            .where(MaatwerkRequest.pot_id.in_(_year_pot_ids(year)))
+        # Sum per participant first (from the covering (pot_id, status, category, participant_id, amount)
+        # index), then name only the top ten. `participant_id + 0` on purpose: grouping by the bare column
+        # made SQLite walk the participant_id index in group order and look up every request of the
+        # whole table (40-60 ms at 100x for `?status=aangevraagd`); grouping by the expression lets it read
+        # just the filtered index range and group in a temporary tree (1.5-2.5 ms). PostgreSQL is indifferent.
+        total = cents_sum(MaatwerkRequest.amount).label("total")
+        owner = (MaatwerkRequest.participant_id + 0).label("owner")
+        per_participant = _apply(
+            select(owner, total, func.count().label("requests")).where(MaatwerkRequest.pot_id.in_(_year_pot_ids(year))),
+            filters,
+            SPEND_STATUSES,
         )
+        ranked = per_participant.group_by(owner).order_by(total.desc(), owner).limit(limit).subquery()
         query = (
-            _apply(query, filters, SPEND_STATUSES)
-            .group_by(Participant.id, Participant.first_name, Participant.last_name)
-            .order_by(total.desc(), Participant.id)
-            .limit(limit)
+            select(Participant.id, Participant.first_name, Participant.last_name, ranked.c.total, ranked.c.requests)
+            .join(ranked, ranked.c.owner == Participant.id)
+            .order_by(ranked.c.total.desc(), Participant.id)
         )
     return [
         {"id": pid, "name": f"{first} {last}", "amount": from_cents(s), "count": int(n)}

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from blueprints.contracts.alerts import decline_alert
 from blueprints.contracts.rules import OPEN_VALUES
@@ -159,10 +159,11 @@ def partner_waiting(user: User, limit: int = 20) -> list[tuple[ContractVersion, 
             ~ContractParty.signature.has(),
             ~ContractParty.decline.has(),
         )
+        # One query whatever is waiting: the version is already joined and its contract and participant
+        # are many-to-one, so they ride along (selectin loads added 3 queries only when something waited,
+        # which made the partner portal's query count depend on the data: issue #21).
         .options(
-            selectinload(ContractParty.version)
-            .selectinload(ContractVersion.contract)
-            .selectinload(Contract.participant)
+            contains_eager(ContractParty.version).joinedload(ContractVersion.contract).joinedload(Contract.participant)
         )
         .order_by(ContractVersion.sent_at)
         .limit(limit)
