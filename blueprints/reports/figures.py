@@ -218,13 +218,18 @@ class MonthCount:
         return f"{MONTHS_NL[self.month - 1]} {self.year}"
 
 
+def inflow_condition(filters: Filters):
+    """SQL on Participant: started in the period, for the coach who had the file at the start."""
+    condition = _participant_selected(filters, at=Participant.start_date)
+    if filters.year:
+        condition = and_(condition, Participant.start_date.between(filters.start, filters.end))
+    return condition
+
+
 def inflow_per_month(filters: Filters) -> list[MonthCount]:
     """New participants per month of their start date; every month of the period, also empty ones."""
     y, m = extract("year", Participant.start_date), extract("month", Participant.start_date)
-    selected = _participant_selected(filters, at=Participant.start_date)  # the coach at the start
-    query = select(y, m, func.count(Participant.id)).where(selected).group_by(y, m)
-    if filters.year:
-        query = query.where(Participant.start_date.between(filters.start, filters.end))
+    query = select(y, m, func.count(Participant.id)).where(inflow_condition(filters)).group_by(y, m)
     counts = {(int(a), int(b)): n for a, b, n in db.session.execute(query)}
     if filters.year:
         first, last = (filters.year, 1), (filters.year, 12)
@@ -416,24 +421,32 @@ class ReminderEffect:
     without_reminder: Share
 
 
-def no_shows_by_reminder(filters: Filters) -> ReminderEffect:
-    """One query: each held or missed appointment (in the year, of the population), split by whether a
-    reminder reached the outbox's "sent" state (blueprints/mijn/reminders.py)."""
+def reminder_rows(filters: Filters):
+    """SQL: one row per held or missed appointment of the period and the population (participant_id,
+    attendance, reminded 1/0); the count below and the drill-down's list both read it."""
     reminded = exists().where(
         OutboxMessage.conversation_id == Conversation.id,
         OutboxMessage.kind == "herinnering",
         OutboxMessage.status == OutboxStatus.SENT.value,
     )
-    inner = select(Conversation.attendance.label("attendance"), case((reminded, 1), else_=0).label("reminded")).where(
-        Conversation.attendance.in_(["verschenen", NO_SHOW])
-    )
+    inner = select(
+        Conversation.participant_id.label("participant_id"),
+        Conversation.attendance.label("attendance"),
+        case((reminded, 1), else_=0).label("reminded"),
+    ).where(Conversation.attendance.in_(["verschenen", NO_SHOW]))
     inner = _of_population(inner, Conversation.participant_id, filters, at=Conversation.held_at)
     if filters.year:
         inner = inner.where(
             Conversation.held_at >= local_midnight_utc(filters.start),
             Conversation.held_at < local_midnight_utc(date(filters.year + 1, 1, 1)),
         )
-    rows = inner.subquery()
+    return inner
+
+
+def no_shows_by_reminder(filters: Filters) -> ReminderEffect:
+    """One query: each held or missed appointment (in the year, of the population), split by whether a
+    reminder reached the outbox's "sent" state (blueprints/mijn/reminders.py)."""
+    rows = reminder_rows(filters).subquery()
     counts = {
         reminded_flag: (int(missed or 0), int(total))
         for reminded_flag, total, missed in db.session.execute(
@@ -482,6 +495,14 @@ def _latest_by_end(filters: Filters):
     return and_(row.assessed_on <= filters.end, or_(row.next_assessed_on.is_(None), row.next_assessed_on > filters.end))
 
 
+def progress_rows(filters: Filters, *columns):
+    """SQL: `columns` over the latest progress row of each measured participant of the population (one
+    row per participant; the count and the drill-down's list both read it)."""
+    row = AssessmentProgress
+    query = select(*columns).select_from(row).where(_latest_by_end(filters), ~row.is_first)
+    return _of_population(query, row.participant_id, filters, at=row.assessed_on)
+
+
 def progress(filters: Filters) -> ProgressFigures:
     """First against latest assessment, in one query over the precomputed changes (`AssessmentProgress`).
 
@@ -491,18 +512,15 @@ def progress(filters: Filters) -> ProgressFigures:
     """
     row = AssessmentProgress
     domain_columns = [row.__table__.c[f"change_{d}"] for d in ZRM_DOMAIN_LABELS]
-    query = (
-        select(
-            func.count(),
-            func.count(case((row.rung_change > 0, 1))),
-            func.count(case((row.rung_change == 0, 1))),
-            func.count(case((row.rung_change < 0, 1))),
-            *(aggregate for column in domain_columns for aggregate in (func.count(column), func.sum(column))),
-        )
-        .select_from(row)
-        .where(_latest_by_end(filters), ~row.is_first)
+    query = progress_rows(
+        filters,
+        func.count(),
+        func.count(case((row.rung_change > 0, 1))),
+        func.count(case((row.rung_change == 0, 1))),
+        func.count(case((row.rung_change < 0, 1))),
+        *(aggregate for column in domain_columns for aggregate in (func.count(column), func.sum(column))),
     )
-    figures = db.session.execute(_of_population(query, row.participant_id, filters, at=row.assessed_on)).one()
+    figures = db.session.execute(query).one()
     measured, up, same, down, *by_domain = (int(value or 0) for value in figures)
     domains = [
         DomainChange(d, label, by_domain[2 * i], by_domain[2 * i + 1])
@@ -519,8 +537,9 @@ class CommitmentFigures:
     fulfilled: Share  # nagekomen of (nagekomen + niet nagekomen)
 
 
-def commitments(filters: Filters) -> CommitmentFigures:
-    query = select(Commitment.status, func.count(Commitment.id)).group_by(Commitment.status)
+def commitment_rows(filters: Filters, *columns):
+    """SQL: `columns` over the commitments of the period (and selection); count and list read it."""
+    query = select(*columns).select_from(Commitment)
     if filters.year:
         # created_at is UTC: the year starts at midnight in Hengelo, as for conversations.
         query = query.where(
@@ -537,6 +556,11 @@ def commitments(filters: Filters) -> CommitmentFigures:
         query = query.join(Participant, Participant.id == Commitment.participant_id).where(
             _participant_selected(filters, at=period_end_moment(filters))
         )
+    return query
+
+
+def commitments(filters: Filters) -> CommitmentFigures:
+    query = commitment_rows(filters, Commitment.status, func.count(Commitment.id)).group_by(Commitment.status)
     counts = dict(db.session.execute(query).all())
     total = sum(counts.values())
     rows = [
@@ -628,27 +652,35 @@ def _pot_budgets(filters: Filters) -> dict[str, Decimal]:
     return budgets
 
 
+def spend_requests(filters: Filters, *columns):
+    """SQL: `columns` over the approved and paid requests of the budget year and the selection (each for
+    the coach who asked for it): the money figures under a filter and the drill-down's lists."""
+    return (
+        select(*columns)
+        .select_from(MaatwerkRequest)
+        .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .join(Participant, Participant.id == MaatwerkRequest.participant_id)
+        .where(
+            MaatwerkRequest.status.in_(SPEND_STATUSES),
+            _budget_year(filters),
+            _participant_selected(filters, at=MaatwerkRequest.requested_at),  # the coach who asked for it
+        )
+    )
+
+
 def money(filters: Filters, participants: int, participants_all: int, positive_outcomes: int) -> MoneyFigures:
     budgets = _pot_budgets(filters)
-    spend_filter = and_(
-        MaatwerkRequest.status.in_(SPEND_STATUSES),
-        _budget_year(filters),
-        _participant_selected(filters, at=MaatwerkRequest.requested_at),  # the coach who asked for it
-    )
     if filters.selects_participants:  # per participant: from the requests themselves
         request_rows = db.session.execute(
-            select(
+            spend_requests(
+                filters,
                 BudgetPot.kind,
                 MaatwerkRequest.category,
                 MaatwerkRequest.status,
                 func.count(MaatwerkRequest.id),
                 cents_sum(MaatwerkRequest.amount),
-            )
-            .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
-            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-            .join(Participant, Participant.id == MaatwerkRequest.participant_id)
-            .where(spend_filter)
-            .group_by(BudgetPot.kind, MaatwerkRequest.category, MaatwerkRequest.status)
+            ).group_by(BudgetPot.kind, MaatwerkRequest.category, MaatwerkRequest.status)
         ).all()
     else:  # the whole pilot or a year: from the budget's running totals (a few hundred rows)
         request_rows = db.session.execute(
@@ -672,13 +704,7 @@ def money(filters: Filters, participants: int, participants_all: int, positive_o
         .where(totals.requests > 0, _budget_year(filters))
     )
     if filters.selects_participants:  # from the requests: each counts for the coach at its request date
-        with_maatwerk = (
-            select(func.count(func.distinct(MaatwerkRequest.participant_id)))
-            .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
-            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-            .join(Participant, Participant.id == MaatwerkRequest.participant_id)
-            .where(spend_filter)
-        )
+        with_maatwerk = spend_requests(filters, func.count(func.distinct(MaatwerkRequest.participant_id)))
     maatwerk_participants = db.session.scalar(with_maatwerk)
     invoiced = db.session.execute(
         select(BudgetPot.kind, cents_sum(LifeCoachInvoice.amount))

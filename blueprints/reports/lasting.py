@@ -82,16 +82,20 @@ def _due_ends(filters: Filters, months: int, today: date) -> tuple[date | None, 
     return rules.latest_end_due(date(filters.year - 1, 12, 31), months), rules.latest_end_due(last_day, months)
 
 
-def lasting_column(filters: Filters, months: int, today: date) -> LastingColumn:
-    after, up_to = _due_ends(filters, months, today)
-    answered_in_time = and_(
+def answered_in_time(filters: Filters, months: int):
+    """SQL: the check row of a participant's `months` question, answered by the end of the period."""
+    condition = and_(
         LastingOutcomeCheck.participant_id == Participant.id,
         LastingOutcomeCheck.months == months,
     )
     if filters.year:
-        answered_in_time = and_(
-            answered_in_time, LastingOutcomeCheck.answered_at < local_midnight_utc(date(filters.year + 1, 1, 1))
-        )
+        condition = and_(condition, LastingOutcomeCheck.answered_at < local_midnight_utc(date(filters.year + 1, 1, 1)))
+    return condition
+
+
+def due_condition(filters: Filters, months: int, today: date):
+    """SQL on Participant: the `months` question fell due in the period (and by today)."""
+    after, up_to = _due_ends(filters, months, today)
     conditions = [
         Participant.status.in_(rules.CLOSED_STATUSES),
         Participant.outcome_date.is_not(None),
@@ -100,11 +104,15 @@ def lasting_column(filters: Filters, months: int, today: date) -> LastingColumn:
     ]
     if after is not None:
         conditions.append(Participant.outcome_date > after)
+    return and_(*conditions)
+
+
+def lasting_column(filters: Filters, months: int, today: date) -> LastingColumn:
     query = (
         select(LastingOutcomeCheck.situation, func.count(Participant.id))
         .select_from(Participant)
-        .outerjoin(LastingOutcomeCheck, answered_in_time)
-        .where(*conditions)
+        .outerjoin(LastingOutcomeCheck, answered_in_time(filters, months))
+        .where(due_condition(filters, months, today))
         .group_by(LastingOutcomeCheck.situation)
     )
     column = LastingColumn(months, 0)

@@ -150,29 +150,38 @@ class DomainMoney:
         return self.committed + self.realised
 
 
-def money_by_domain(filters: Filters) -> list[DomainMoney]:
-    """Approved and paid maatwerk per life domain of the goal it served (the budget year's): 1 query."""
-    committed, realised = _money_sums()
-    domain = func.coalesce(Goal.domain, literal(NO_GOAL))
+DOMAIN = func.coalesce(Goal.domain, literal(NO_GOAL))
+
+
+def domain_requests(filters: Filters, *columns):
+    """SQL: `columns` over the approved and paid requests of the budget year (and selection), with the
+    goal they served (`DOMAIN`); the table and the drill-down's lists read it."""
     query = (
-        select(
-            domain,
-            func.count(MaatwerkRequest.id),
-            func.count(func.distinct(MaatwerkRequest.participant_id)),
-            committed,
-            realised,
-        )
+        select(*columns)
         .select_from(MaatwerkRequest)
         .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
         .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
         .outerjoin(Goal, Goal.id == MaatwerkRequest.goal_id)
         .where(MaatwerkRequest.status.in_(SPEND_STATUSES), _budget_year(filters))
-        .group_by(domain)
     )
     if filters.selects_participants:
         query = query.join(Participant, Participant.id == MaatwerkRequest.participant_id).where(
             _participant_selected(filters, at=MaatwerkRequest.requested_at)
         )
+    return query
+
+
+def money_by_domain(filters: Filters) -> list[DomainMoney]:
+    """Approved and paid maatwerk per life domain of the goal it served (the budget year's): 1 query."""
+    committed, realised = _money_sums()
+    query = domain_requests(
+        filters,
+        DOMAIN,
+        func.count(MaatwerkRequest.id),
+        func.count(func.distinct(MaatwerkRequest.participant_id)),
+        committed,
+        realised,
+    ).group_by(DOMAIN)
     found = {key: (n, people, c, r) for key, n, people, c, r in db.session.execute(query)}
     labels = dict(ZRM_DOMAIN_LABELS) | {NO_GOAL: "Geen doel gekoppeld"}
     rows = []

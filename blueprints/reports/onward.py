@@ -45,23 +45,30 @@ class OnwardFigures:
     participants: int  # participants with at least one referral in the period
 
 
-def onward_referrals(filters: Filters) -> OnwardFigures:
-    result = OnwardReferral.result
-    if filters.year:
-        known_by_end = OnwardReferral.result_on <= filters.end
-        result = case((known_by_end, OnwardReferral.result), else_=UNKNOWN)
+def result_in_period(filters: Filters):
+    """SQL: a referral's result as known at the end of the period (a pilot year: by 31 December)."""
+    if not filters.year:
+        return OnwardReferral.result
+    return case((OnwardReferral.result_on <= filters.end, OnwardReferral.result), else_=UNKNOWN)
+
+
+def referral_rows(filters: Filters, *columns):
+    """SQL: `columns` over the referrals of the period and selection; the table and the lists read it."""
     query = (
-        select(
-            OnwardReferral.destination,
-            result.label("result"),
-            func.count(OnwardReferral.id),
-        )
+        select(*columns)
+        .select_from(OnwardReferral)
         .join(Participant, Participant.id == OnwardReferral.participant_id)
         .where(_participant_selected(filters, at=OnwardReferral.referred_on))  # the coach who referred
-        .group_by(OnwardReferral.destination, result)
     )
     if filters.year:
         query = query.where(OnwardReferral.referred_on.between(filters.start, filters.end))
+    return query
+
+
+def onward_referrals(filters: Filters) -> OnwardFigures:
+    result = result_in_period(filters)
+    query = referral_rows(filters, OnwardReferral.destination, result.label("result"), func.count(OnwardReferral.id))
+    query = query.group_by(OnwardReferral.destination, result)
     rows = {key: DestinationRow(key, label) for key, label in ONWARD_DESTINATION_LABELS.items()}
     grouped = db.session.execute(query).all()
     for destination, outcome, count in grouped:
@@ -78,11 +85,5 @@ def onward_referrals(filters: Filters) -> OnwardFigures:
 
 
 def _participants(filters: Filters) -> int:
-    query = (
-        select(func.count(func.distinct(OnwardReferral.participant_id)))
-        .join(Participant, Participant.id == OnwardReferral.participant_id)
-        .where(_participant_selected(filters, at=OnwardReferral.referred_on))  # the coach who referred
-    )
-    if filters.year:
-        query = query.where(OnwardReferral.referred_on.between(filters.start, filters.end))
+    query = referral_rows(filters, func.count(func.distinct(OnwardReferral.participant_id)))
     return int(db.session.scalar(query) or 0)

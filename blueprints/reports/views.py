@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from blueprints.reports import bp, lasting, onward
 from blueprints.reports.charts import charts_for
-from blueprints.reports.drilldown import find_cell, people_behind
+from blueprints.reports.drilldown import cell_label, find_cell, may_open, people_behind
 from blueprints.reports.exports import report_tables
 from blueprints.reports.figures import build_report, filter_options
 from blueprints.reports.forms import ReportFilterForm
@@ -13,6 +13,21 @@ from core.access import allow
 from core.htmx import render
 from core.localtime import local_now
 from core.spreadsheet import csv_download, xlsx_download
+
+bp.add_app_template_global(cell_label, "report_cell_label")
+
+
+@bp.app_template_global()
+def report_cell_opens(figure: str, key: str) -> bool:
+    """Whether the signed-in user may open the list behind a count (else the count is plain text)."""
+    return may_open(find_cell(figure, key), current_user.role)
+
+
+@bp.app_template_global()
+def args_for_year(args: dict, year: int | None) -> dict:
+    """The page's filters with another period (a column of the pilot years side by side)."""
+    other = {k: v for k, v in args.items() if k != "jaar"}
+    return other | ({"jaar": year} if year else {})
 
 
 def _filter_form() -> ReportFilterForm:
@@ -87,6 +102,8 @@ def people():
     cell = find_cell(request.args.get("cijfer", ""), request.args.get("cel", ""))
     if cell is None:
         abort(404)
+    if not may_open(cell, current_user.role):
+        abort(403)  # case content of named people: coaches only
     form = _filter_form()
     if form.errors:
         return render("reports/people.html", status=422, form=form, cell=cell, page=None)
