@@ -64,8 +64,9 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def listed(cell_key, filters=Filters()):
-    page = people_behind(CELLS[cell_key] if isinstance(cell_key, tuple) else cell_key, filters)
+def listed(cell_key, filters=None):
+    cell = CELLS[cell_key] if isinstance(cell_key, tuple) else cell_key
+    page = people_behind(cell, filters or Filters())
     return page, sorted(p.participant_id for p in page.people), {p.participant_id: p.items for p in page.people}
 
 
