@@ -233,7 +233,7 @@ def finance_step(client: Client, user: SimUser, rng, n: int, year: int) -> None:
             return
         rid = queue.pop(0)
         path = f"/financien/aanvragen/{rid}/goedkeuren"
-        status = client.call("goedkeuren", "POST", path, {"bron": "dashboard"}, htmx=True)
+        status = client.call("goedkeuren", "POST", path, {"bron": "dashboard", "zeker": "ja"}, htmx=True)
         if status == 200:
             user.ok_writes.append(rid)
         elif status is None or status >= 500:

@@ -94,7 +94,7 @@ MATRIX = {
     # Public but token-gated: a working set-password link opens the form (an unknown one is 404, below).
     "auth.set_password": row(get=(200, 200, 200, 200, 200, 200), post=(422, 422, 422, 422, 422, 422)),
     "auth.second_step": row(get=(303, 302, 302, 302, 302, 302), post=(303, 302, 302, 302, 302, 302)),
-    "budget.approve": row(get=None, post=(302, 403, 303, 403, 403, 403)),
+    "budget.approve": row(get=None, post=(302, 403, 422, 403, 403, 403)),  # empty POST: no "gecontroleerd" tick
     "budget.carry": row(get=None, post=(302, 403, 422, 403, 403, 403)),
     "budget.contribution": row(get=None, post=(302, 403, 422, 403, 403, 422)),
     "budget.dashboard_page": row(get=(302, 403, 200, 403, 403, 403), post=None),
@@ -110,6 +110,7 @@ MATRIX = {
     "budget.pot_room": row(get=(302, 200, 403, 403, 403, 403), post=None),
     "budget.reject": row(get=None, post=(302, 403, 422, 403, 403, 403)),
     "budget.request_detail": row(get=(302, 200, 200, 403, 403, 403), post=None),
+    "budget.reverse": row(get=None, post=(302, 403, 422, 403, 403, 403)),
     "budget.withdraw": row(get=None, post=(302, 303, 403, 403, 403, 403)),
     "budget.year_edit": row(get=(302, 403, 200, 403, 403, 200), post=(302, 403, 422, 403, 403, 422)),
     "budget.years": row(get=(302, 403, 200, 403, 403, 200), post=(302, 403, 422, 403, 403, 422)),

@@ -133,8 +133,8 @@ def test_approve_racing_reject_exactly_one_wins(app, world):
     request = make_request("250.00", coach=world["coach"])
     pages = race(
         app,
-        (first, "budget.approve", {"request_id": request.id}, {}),
-        (second, "budget.reject", {"request_id": request.id}, {"reason": "Past niet in het plan."}),
+        (first, "budget.approve", {"request_id": request.id}, {"zeker": "ja"}),
+        (second, "budget.reject", {"request_id": request.id}, {"reason": "Past niet in het plan.", "zeker": "ja"}),
     )
     approved = f"Aanvraag {request.id} is goedgekeurd." in pages[0]
     rejected = f"Aanvraag {request.id} is afgewezen." in pages[1]
@@ -151,7 +151,9 @@ def test_approve_racing_reject_exactly_one_wins(app, world):
 
 def test_double_approve_counts_once(app, world):
     request = make_request("250.00", coach=world["coach"])
-    pages = race(app, *[(user, "budget.approve", {"request_id": request.id}, {}) for user in world["finance"]])
+    pages = race(
+        app, *[(user, "budget.approve", {"request_id": request.id}, {"zeker": "ja"}) for user in world["finance"]]
+    )
     assert sum(f"Aanvraag {request.id} is goedgekeurd." in page for page in pages) == 1
     assert sum("al goedgekeurd; goedkeuren kan niet meer" in page for page in pages) == 1
     assert audit_count("approve", request.id) == 1
@@ -175,7 +177,7 @@ def test_withdraw_racing_approve_exactly_one_wins(app, world):
     request = make_request("250.00", coach=world["coach"])
     pages = race(
         app,
-        (world["finance"][0], "budget.approve", {"request_id": request.id}, {}),
+        (world["finance"][0], "budget.approve", {"request_id": request.id}, {"zeker": "ja"}),
         (world["coach"], "budget.withdraw", {"request_id": request.id}, {}),
     )
     approved = f"Aanvraag {request.id} is goedgekeurd." in pages[0]

@@ -106,7 +106,7 @@ def test_dashboard_query_count_does_not_grow_with_requests(client, finance):
 def test_inline_approve_updates_totals_out_of_band(client, finance, htmx_headers):
     request = make_request("400.00", year=YEAR)
     response = client.post(
-        f"/financien/aanvragen/{request.id}/goedkeuren", data={"bron": "dashboard"}, headers=htmx_headers
+        f"/financien/aanvragen/{request.id}/goedkeuren", data={"bron": "dashboard", "zeker": "ja"}, headers=htmx_headers
     )
     assert response.status_code == 200
     assert 'id="queue"' in response.text
@@ -119,11 +119,14 @@ def test_inline_approve_updates_totals_out_of_band(client, finance, htmx_headers
 def test_inline_reject_needs_a_reason_and_plain_post_redirects(client, finance, htmx_headers):
     request = make_request("400.00", year=YEAR)
     response = client.post(
-        f"/financien/aanvragen/{request.id}/afwijzen", data={"bron": "dashboard", "reason": ""}, headers=htmx_headers
+        f"/financien/aanvragen/{request.id}/afwijzen",
+        data={"bron": "dashboard", "reason": "", "zeker": "ja"},
+        headers=htmx_headers,
     )
     assert response.status_code == 422 and "reden" in response.text
     response = client.post(
-        f"/financien/aanvragen/{request.id}/afwijzen", data={"bron": "dashboard", "reason": "Eerst bijzondere bijstand"}
+        f"/financien/aanvragen/{request.id}/afwijzen",
+        data={"bron": "dashboard", "reason": "Eerst bijzondere bijstand", "zeker": "ja"},
     )
     assert response.status_code == 303
     assert db.session.get(MaatwerkRequest, request.id).rejection_reason == "Eerst bijzondere bijstand"
@@ -132,7 +135,7 @@ def test_inline_reject_needs_a_reason_and_plain_post_redirects(client, finance, 
 def test_overspend_refusal_is_shown_and_nothing_changes(client, finance, htmx_headers):
     request = make_request("5000.01", year=YEAR)
     response = client.post(
-        f"/financien/aanvragen/{request.id}/goedkeuren", data={"bron": "dashboard"}, headers=htmx_headers
+        f"/financien/aanvragen/{request.id}/goedkeuren", data={"bron": "dashboard", "zeker": "ja"}, headers=htmx_headers
     )
     assert response.status_code == 422
     assert "overschreden" in response.text
@@ -144,7 +147,7 @@ def test_four_eyes_over_http(client, login_as):
     user = make_user("financien")
     request = make_request(coach=user, year=YEAR)
     login_as(user=user)
-    response = client.post(f"/financien/aanvragen/{request.id}/goedkeuren")
+    response = client.post(f"/financien/aanvragen/{request.id}/goedkeuren", data={"zeker": "ja"})
     assert response.status_code == 303
     assert db.session.get(MaatwerkRequest, request.id).status == "aangevraagd"
     assert "Vier-ogenprincipe" in client.get(f"/financien/aanvragen/{request.id}").text

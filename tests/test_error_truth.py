@@ -31,7 +31,7 @@ def broken(*args, **kwargs):
 def test_failure_after_the_commit_says_the_change_was_saved(client, pending, htmx_headers, monkeypatch):
     monkeypatch.setattr(budget_views, "render", broken)  # the approval commits, showing the result fails
     response = client.post(
-        f"/financien/aanvragen/{pending.id}/goedkeuren", data={"bron": "dashboard"}, headers=htmx_headers
+        f"/financien/aanvragen/{pending.id}/goedkeuren", data={"bron": "dashboard", "zeker": "ja"}, headers=htmx_headers
     )
     assert response.status_code == 500
     assert db.session.get(MaatwerkRequest, pending.id).status == "goedgekeurd"
@@ -42,7 +42,7 @@ def test_failure_after_the_commit_says_the_change_was_saved(client, pending, htm
 
 def test_failure_before_the_commit_says_nothing_was_saved(client, pending, monkeypatch):
     monkeypatch.setattr(budget_views, "approve_request", broken)
-    response = client.post(f"/financien/aanvragen/{pending.id}/goedkeuren")
+    response = client.post(f"/financien/aanvragen/{pending.id}/goedkeuren", data={"zeker": "ja"})
     assert response.status_code == 500
     assert db.session.get(MaatwerkRequest, pending.id).status == "aangevraagd"
     assert "Uw wijziging is niet opgeslagen" in response.text

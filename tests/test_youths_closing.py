@@ -257,11 +257,11 @@ def test_finance_approves_a_kept_request_only_with_the_confirmation(client, logi
     queue = client.get("/financien/2026")
     assert "Dossier afgesloten" in queue.text and "Bekijken en bevestigen" in queue.text
     approve = f"/financien/aanvragen/{f.kept.id}/goedkeuren"
-    without = client.post(approve, follow_redirects=True)
+    without = client.post(approve, data={"zeker": "ja"}, follow_redirects=True)
     assert "Bevestig dat u deze aanvraag toch wilt goedkeuren" in without.text
     db.session.expire_all()
     assert db.session.get(MaatwerkRequest, f.kept.id).status == "aangevraagd"
-    confirmed = client.post(approve, data={"closed_file_confirmed": "y"}, follow_redirects=True)
+    confirmed = client.post(approve, data={"zeker": "ja", "closed_file_confirmed": "y"}, follow_redirects=True)
     assert f"Aanvraag {f.kept.id} is goedgekeurd." in confirmed.text
     db.session.expire_all()
     assert db.session.get(MaatwerkRequest, f.kept.id).status == "goedgekeurd"

@@ -66,6 +66,15 @@ class RequestForm(FlaskForm):
     goal_owner: dict = {}
 
 
+CHECKED_MESSAGE = "Vink eerst aan dat u de aanvraag hebt gecontroleerd."
+
+
+def _checked_field() -> BooleanField:
+    """The "gecontroleerd" tick of approve and reject. The browser asks for it (`required`), but a form
+    sent without JavaScript or by hand must not slip through: the server refuses it too."""
+    return BooleanField("Ik heb de aanvraag gecontroleerd", validators=[DataRequired(CHECKED_MESSAGE)])
+
+
 class RejectForm(FlaskForm):
     reason = TextAreaField(
         "Reden van afwijzing",
@@ -74,12 +83,27 @@ class RejectForm(FlaskForm):
             Length(max=2000, message="Hoogstens 2000 tekens."),
         ],
     )
+    zeker = _checked_field()
 
 
-class ClosedFileConfirmForm(FlaskForm):
-    """The explicit second step for a request of a closed file (`rules.closed_file_needs_confirmation`)."""
-
+class ApproveForm(FlaskForm):
+    zeker = _checked_field()
+    # The explicit second step for a request of a closed file (`rules.closed_file_needs_confirmation`).
     closed_file_confirmed = BooleanField("Ik weet dat het dossier is afgesloten en keur deze aanvraag toch goed")
+
+
+class ReverseForm(FlaskForm):
+    """Correcting a mistaken approval or rejection: the request waits for a decision again.
+
+    The rule is `rules.reverse_decision`; the field has its own name so it never collides with a reject form's."""
+
+    reverse_reason = TextAreaField(
+        "Waarom draait u het besluit terug?",
+        validators=[
+            DataRequired("Schrijf op waarom het besluit wordt teruggedraaid."),
+            Length(max=2000, message="Hoogstens 2000 tekens."),
+        ],
+    )
 
 
 class PayForm(FlaskForm):

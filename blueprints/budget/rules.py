@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
+from blueprints.admin.audit_labels import action_label
 from blueprints.budget.locks import lock_pots
 from blueprints.budget.periods import PeriodClosed, ensure_open
 from blueprints.youths.workflow import ENDED
@@ -20,6 +21,8 @@ from core.money import CENT, cents_sum, format_money, from_cents, to_money
 from core.percent import percent_of
 from models import (
     POT_KIND_LABELS,
+    REQUEST_STATUS_LABELS,
+    AuditLog,
     BudgetContribution,
     BudgetPot,
     BudgetYear,
@@ -372,14 +375,20 @@ def approve_request(
     return request
 
 
+def _decision_reason(reason: str | None, missing: str) -> str:
+    """The reason of a rejection or a correction: required, at most 2000 characters."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BudgetError(missing)
+    if len(reason) > 2000:
+        raise BudgetError("De reden is te lang (hoogstens 2000 tekens).")
+    return reason
+
+
 def reject_request(request: MaatwerkRequest, user: User, reason: str, today: date | None = None) -> MaatwerkRequest:
     today = today or date.today()
     _ensure_finance(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise BudgetError("Geef een reden voor de afwijzing.")
-    if len(reason) > 2000:
-        raise BudgetError("De reden is te lang (hoogstens 2000 tekens).")
+    reason = _decision_reason(reason, "Geef een reden voor de afwijzing.")
     request = _locked_request(request)
     if request.status != RequestStatus.AANGEVRAAGD.value:
         raise BudgetError(f"Deze aanvraag is al {request.status_label.lower()}; afwijzen kan niet meer.")
@@ -390,6 +399,101 @@ def reject_request(request: MaatwerkRequest, user: User, reason: str, today: dat
     request.decided_at = utcnow()
     record(db.session, "reject", request, changes={"status": ["aangevraagd", "afgewezen"], "reden": [None, reason]})
     return request
+
+
+REVERSIBLE = (RequestStatus.GOEDGEKEURD.value, RequestStatus.AFGEWEZEN.value)
+PAID_IS_FINAL = (
+    "Deze aanvraag is al betaald. Een betaling draait u niet terug: het geld is uitgegeven en blijft "
+    "als realisatie in de pot staan."
+)
+
+
+def reverse_decision(request: MaatwerkRequest, user: User, reason: str, today: date | None = None) -> MaatwerkRequest:
+    """Correct a mistaken approval or rejection: the request waits for a decision again, with a reason.
+
+    An approval releases its committed money at once (the running totals follow the status); a paid
+    request is final: realised money is never silently undone. The earlier decision stays in the
+    decision history (`decision_history`); the correction itself is a new entry, dated today, so it
+    needs an open month like every other decision.
+    """
+    today = today or date.today()
+    _ensure_finance(user)
+    reason = _decision_reason(reason, "Schrijf op waarom het besluit wordt teruggedraaid.")
+    request = _locked_request(request)
+    if request.status == RequestStatus.BETAALD.value:
+        raise BudgetError(PAID_IS_FINAL)
+    if request.status not in REVERSIBLE:
+        raise BudgetError(f"Deze aanvraag is {request.status_label.lower()}; er is geen besluit om terug te draaien.")
+    _ensure_open(today, "Het terugdraaien")
+    before = request.status
+    request.status = RequestStatus.AANGEVRAAGD.value
+    request.decided_by_id = None
+    request.decided_at = None
+    request.rejection_reason = None  # kept in the history: the reject entry holds it
+    record(
+        db.session,
+        "reverse_decision",
+        request,
+        changes={"status": [before, RequestStatus.AANGEVRAAGD.value], "reden": [None, reason]},
+    )
+    return request
+
+
+@dataclass
+class DecisionStep:
+    """One step in a request's decision history, as finance and the coach read it."""
+
+    at: object  # a UTC datetime
+    action: str
+    label: str
+    by: str
+    status_before: str | None
+    status_after: str | None
+    reason: str | None
+    invoice: str | None
+
+
+DECISION_ACTIONS = ("approve", "reject", "reverse_decision", "pay", "withdraw", "keep_on_closing")
+
+
+def _status_word(value) -> str | None:
+    try:
+        return REQUEST_STATUS_LABELS[RequestStatus(value)]
+    except (ValueError, KeyError):
+        return None
+
+
+def decision_history(request_id: int) -> list[DecisionStep]:
+    """Every decision on a request, oldest first, read from the audit log (the one record of who did what,
+    in the same transaction as the decision), with the name of who took it: one query."""
+    rows = db.session.execute(
+        select(AuditLog.at, AuditLog.action, AuditLog.changes, AuditLog.actor_label, User.name)
+        .outerjoin(User, User.id == AuditLog.actor_id)
+        .where(
+            AuditLog.object_type == MaatwerkRequest.__tablename__,
+            AuditLog.object_id == request_id,
+            AuditLog.action.in_(DECISION_ACTIONS),
+            AuditLog.result == "ok",
+        )
+        .order_by(AuditLog.at, AuditLog.id)
+    ).all()
+    steps = []
+    for at, action, changes, actor_label, name in rows:
+        changes = changes or {}
+        status = changes.get("status") or [None, None]
+        steps.append(
+            DecisionStep(
+                at=at,
+                action=action,
+                label=action_label(action),
+                by=name or actor_label or "onbekend",
+                status_before=_status_word(status[0]),
+                status_after=_status_word(status[1]),
+                reason=(changes.get("reden") or [None, None])[1],
+                invoice=(changes.get("factuur") or [None, None])[1],
+            )
+        )
+    return steps
 
 
 CLOSING_REASON = "dossier afgesloten"

@@ -10,9 +10,9 @@ from wtforms import SelectChoice
 
 from blueprints.budget import bp
 from blueprints.budget.forms import (
+    ApproveForm,
     BudgetYearForm,
     CarryOverForm,
-    ClosedFileConfirmForm,
     CloseMonthForm,
     ContributionForm,
     FilterForm,
@@ -20,6 +20,7 @@ from blueprints.budget.forms import (
     PayForm,
     RejectForm,
     RequestForm,
+    ReverseForm,
     SplitForm,
 )
 from blueprints.budget.periods import PeriodClosed, close_month, closed_months, month_label
@@ -37,12 +38,14 @@ from blueprints.budget.queries import (
 )
 from blueprints.budget.rules import (
     DEFAULT_TOTAL,
+    REVERSIBLE,
     BudgetError,
     add_contribution,
     approve_request,
     carry_over,
     change_split,
     create_budget_year,
+    decision_history,
     figures_for,
     mark_paid,
     may_see_request,
@@ -50,6 +53,7 @@ from blueprints.budget.rules import (
     pot_for,
     record_invoice,
     reject_request,
+    reverse_decision,
     submit_request,
     withdraw_request,
 )
@@ -57,7 +61,7 @@ from core.access import allow
 from core.audit import record
 from core.forms import form_status, select_choices
 from core.htmx import is_partial_request, redirect_after_post, render
-from core.money import MoneyError, parse_money
+from core.money import MoneyError, format_money, parse_money
 from core.spreadsheet import Column, Sheet, csv_download, xlsx_download
 from models import (
     BudgetContribution,
@@ -181,11 +185,26 @@ def _decide(maatwerk: MaatwerkRequest, action, success: str):
     return _decision_response(maatwerk, success, ok=True)
 
 
+def _unchecked(maatwerk: MaatwerkRequest, form, status: int = 422):
+    """A decision form refused before anything happened (no tick, no reason): the form again with its errors.
+
+    On the dashboard the queue (htmx) or the page (a flash) shows the message; nothing was saved.
+    """
+    if request.form.get("bron") == "dashboard":
+        errors = [e for field in form for e in field.errors]
+        message = f"Aanvraag {maatwerk.id}: {' '.join(errors)} Er is niets opgeslagen."
+        return _decision_response(maatwerk, message, ok=False)
+    return _detail(maatwerk, status=status, **{_FORM_NAMES[type(form)]: form})
+
+
 @bp.route("/aanvragen/<int:request_id>/goedkeuren", methods=["POST"])
 @allow("financien")
 def approve(request_id: int):
     maatwerk = get_request_or_404(request_id)
-    confirmed = ClosedFileConfirmForm().closed_file_confirmed.data  # a closed file needs it (rules.py)
+    form = ApproveForm()
+    if not form.validate():
+        return _unchecked(maatwerk, form)
+    confirmed = form.closed_file_confirmed.data  # a closed file needs it (rules.py)
     return _decide(
         maatwerk,
         lambda: approve_request(maatwerk, current_user, closed_file_confirmed=confirmed),
@@ -199,15 +218,37 @@ def reject(request_id: int):
     maatwerk = get_request_or_404(request_id)
     form = RejectForm()
     if not form.validate():
-        message = " ".join(form.reason.errors) or "Geef een reden voor de afwijzing."
-        if request.form.get("bron") == "dashboard":
-            return _decision_response(maatwerk, message, ok=False)
-        return _detail(maatwerk, reject_form=form, status=422)
+        return _unchecked(maatwerk, form)
     return _decide(
         maatwerk,
         lambda: reject_request(maatwerk, current_user, form.reason.data),
         f"Aanvraag {maatwerk.id} is afgewezen.",
     )
+
+
+@bp.route("/aanvragen/<int:request_id>/terugdraaien", methods=["POST"])
+@allow("financien")
+def reverse(request_id: int):
+    """Correct a mistaken approval or rejection with a reason: the request waits for a decision again."""
+    maatwerk = get_request_or_404(request_id)
+    form = ReverseForm()
+    if not form.validate():
+        return _detail(maatwerk, reverse_form=form, status=422)
+    was_approved = maatwerk.status == RequestStatus.GOEDGEKEURD.value
+    refused = _commit(lambda: reverse_decision(maatwerk, current_user, form.reverse_reason.data))
+    if refused:
+        db.session.refresh(maatwerk)
+        if maatwerk.status not in REVERSIBLE:  # paid or reversed meanwhile: the page has no such form any more
+            flash(refused, "error")
+            return redirect_after_post(url_for("budget.request_detail", request_id=maatwerk.id))
+        form.reverse_reason.errors = [refused]
+        return _detail(maatwerk, reverse_form=form, status=422)
+    released = f" {format_money(maatwerk.amount)} is weer vrij in de pot." if was_approved else ""
+    flash(
+        f"Het besluit over aanvraag {maatwerk.id} is teruggedraaid. De aanvraag wacht weer op een besluit.{released}",
+        "success",
+    )
+    return redirect_after_post(url_for("budget.request_detail", request_id=maatwerk.id))
 
 
 @bp.route("/aanvragen/<int:request_id>/betaald", methods=["POST"])
@@ -240,14 +281,20 @@ def withdraw(request_id: int):
 # --------------------------------------------------------------------------- requests (coach)
 
 
+_FORM_NAMES = {ApproveForm: "approve_form", RejectForm: "reject_form"}
+
+
 def _detail(maatwerk: MaatwerkRequest, status: int = 200, **forms):
-    forms.setdefault("reject_form", RejectForm())
+    forms.setdefault("approve_form", ApproveForm(formdata=None))
+    forms.setdefault("reject_form", RejectForm(formdata=None))
+    forms.setdefault("reverse_form", ReverseForm(formdata=None))
     forms.setdefault("pay_form", PayForm(formdata=None, paid_on=date.today()))
     return render(
         "budget/request_detail.html",
         r=maatwerk,
         figures=figures_for(maatwerk.pot_id),
         earlier=earlier_spend([maatwerk.participant_id]).get(maatwerk.participant_id),
+        history=decision_history(maatwerk.id),
         status=status,
         **forms,
     )

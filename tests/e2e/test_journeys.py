@@ -297,6 +297,7 @@ def test_maatwerk_request_is_approved_on_the_dashboard_and_totals_change_without
         keep_marker(finance_page)
         queue = finance_page.locator("#queue")
         assert "Mila Kok" in queue.inner_text()
+        queue.locator("input[id^=zeker-goedkeuren-]").check()  # the "gecontroleerd" tick the server asks for
         swap(
             finance_page,
             browser_problems,
