@@ -12,7 +12,6 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
@@ -20,7 +19,6 @@ from wtforms import (
 from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from blueprints.auth.passwords import MAX_LENGTH, password_problem
 from blueprints.partners.commitments import NOTE_MAX, QUANTITY_MAX
 from core.forms import MoneyField, email_address, phone_number, select_choices
 from models import (
@@ -28,7 +26,6 @@ from models import (
     COMMITMENT_STATUS_LABELS,
     ORGANISATION_KIND_LABELS,
     Organisation,
-    User,
     db,
 )
 
@@ -118,24 +115,8 @@ class PartnerUserForm(DutchForm):
         ],
         render_kw={"autocomplete": "off"},
     )
-    password = PasswordField(
-        "Eerste wachtwoord",
-        validators=[
-            InputRequired("Kies een eerste wachtwoord."),
-            Length(max=MAX_LENGTH, message="Dit wachtwoord is te lang."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-    def validate_email(self, field):
-        exists = db.session.scalar(select(User.id).where(func.lower(User.email) == (field.data or "").lower()))
-        if exists is not None:
-            raise ValidationError("Er is al een account met dit e-mailadres.")
-
-    def validate_password(self, field):
-        problem = password_problem(field.data or "", self.email.data)
-        if problem:
-            raise ValidationError(problem)
+    # No password here: the new partner chooses one through the set-password e-mail (blueprints/auth/accounts.py),
+    # and whether the address is free is checked there too (`account_problems`), for every kind of account.
 
 
 class CommitmentForm(DutchForm):

@@ -5,8 +5,7 @@ from datetime import date
 from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.auth.accounts import disable_user, enable_user
-from blueprints.auth.passwords import hash_password
+from blueprints.auth.accounts import account_problems, create_account, disable_user, enable_user, send_password_link
 from blueprints.auth.views import safe_next
 from blueprints.partners import bp, queries
 from blueprints.partners.commitments import CommitmentError, change_status, start_history
@@ -292,18 +291,24 @@ def organisation_edit(organisation_id: int):
 def user_new(organisation_id: int):
     organisation = load_organisation(organisation_id)
     form = PartnerUserForm()
-    if form.validate_on_submit():
-        user = User(
-            name=form.name.data,
-            email=form.email.data.lower(),
-            role=Role.PARTNER.value,
-            organisation_id=organisation.id,
-            password_hash=hash_password(form.password.data),
-        )
-        db.session.add(user)
-        db.session.commit()
-        flash(f"Het account van {user.name} is aangemaakt. Geef het eerste wachtwoord veilig door.", "success")
-        return redirect_after_post(url_for("partners.organisation", organisation_id=organisation.id))
+    if request.method == "POST":
+        # The same path as beheer's user page: one rule for accounts, and the set-password e-mail (48 hours).
+        valid = form.validate_on_submit()
+        problems = account_problems(form.email.data or "", form.name.data or "", Role.PARTNER.value, organisation)
+        if valid and not problems:
+            user = create_account(form.email.data, form.name.data, Role.PARTNER.value, organisation)
+            send_password_link(user, current_user, new_account=True)
+            db.session.commit()
+            flash(
+                f"Het account van {user.name} is aangemaakt. {user.name} krijgt een mail om een wachtwoord "
+                "in te stellen (48 uur geldig).",
+                "success",
+            )
+            return redirect_after_post(url_for("partners.organisation", organisation_id=organisation.id))
+        for name, message in problems.items():
+            field = getattr(form, name, None)
+            if field is not None and not field.errors:  # the form's own message first, never two for one field
+                field.errors = [*field.errors, message]
     return render("partners/user_form.html", status=form_status(form), form=form, organisation=organisation)
 
 
