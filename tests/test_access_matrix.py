@@ -191,6 +191,7 @@ MATRIX = {
     "privacy.index": row(get=(302, 403, 403, 403, 403, 200), post=None),
     "reports.export_csv": row(get=(302, 200, 200, 403, 403, 200), post=None),
     "reports.export_xlsx": row(get=(302, 200, 200, 403, 403, 200), post=None),
+    "reports.export_pdf": row(get=(302, 200, 200, 403, 403, 200), post=None),
     "referrals.discard": row(get=None, post=(302, 303, 403, 403, 403, 303)),
     "referrals.index": row(get=(302, 200, 403, 403, 403, 200), post=None),
     "referrals.mapping": row(get=(302, 303, 403, 403, 403, 303), post=(302, 303, 403, 403, 403, 303)),

@@ -1,5 +1,5 @@
-"""One rounding and one clock (issue #17 point 11): page, CSV and XLSX show the same percentage, rounded
-half up; every year boundary of the report is midnight in Hengelo (Europe/Amsterdam)."""
+"""One rounding and one clock (issue #17 point 11): page, CSV, XLSX and PDF show the same percentage,
+rounded half up; every year boundary of the report is midnight in Hengelo (Europe/Amsterdam)."""
 
 import io
 import re
@@ -14,6 +14,7 @@ from blueprints.reports.figures import Filters, Share, build_report
 from core.percent import percent_of
 from models import Commitment, Conversation, db
 from tests.conftest import make_org, make_participant
+from tests.pdf_text import pdf_text
 
 URL = "/rapportage/"
 D = Decimal
@@ -58,7 +59,7 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_page_csv_and_xlsx_show_the_same_rounded_percentages(client, login_as, shares):
+def test_page_csv_xlsx_and_pdf_show_the_same_rounded_percentages(client, login_as, shares):
     login_as("financien")
     page = text_of(client.get(URL).text)
     assert "Betaald werk 23 23 van de 107 afgesloten trajecten (21%)" in page
@@ -75,6 +76,11 @@ def test_page_csv_and_xlsx_show_the_same_rounded_percentages(client, login_as, s
         # A number (not text, not 0.2150 or 0.125) with a percent format: Excel shows 21% and 13%.
         assert isinstance(cell.value, float) and cell.value == pytest.approx(shown, abs=1e-12)
         assert cell.number_format == "0%"
+
+    pdf = pdf_text(client.get(URL + "export.pdf").data)
+    assert "Betaald werk 23 23 van de 107 afgesloten trajecten (21%)" in pdf
+    assert "Intake 17 17 van de 136 deelnemers in de hele pilot (13%)" in pdf
+    assert "(22%)" not in pdf and "(12%)" not in pdf  # neither the twice-rounded nor the half-even figure
 
 
 def test_commitment_without_due_date_created_on_new_years_eve_2330_utc_counts_in_the_new_year(app):

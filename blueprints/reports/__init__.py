@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/rapportage")
 
-from blueprints.reports import views  # noqa: E402,F401
+from blueprints.reports import pdf_views, views  # noqa: E402,F401

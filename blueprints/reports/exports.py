@@ -7,6 +7,8 @@ apostrophe for = + - @, tab, carriage return) is the writer's.
 """
 
 from blueprints.reports.figures import Report, Share
+from blueprints.reports.lasting import LastingFigures
+from blueprints.reports.onward import OnwardFigures
 from core.spreadsheet import DECIMAL, INT, MONEY, PERCENT, TEXT, Column, Sheet, safe_text  # noqa: F401
 
 NOT_YET = "nog geen"
@@ -24,7 +26,11 @@ def _share_row(label: str, share: Share, whole_label: str) -> list:
 SHARE_COLUMNS = [("Omschrijving", TEXT), ("Aantal", INT), ("Noemer", INT), ("Noemer is", TEXT), ("Aandeel", PERCENT)]
 
 
-def report_tables(report: Report, filter_labels: dict[str, str]) -> list[Sheet]:
+def report_tables(
+    report: Report, filter_labels: dict[str, str], onward: OnwardFigures, lasting: LastingFigures
+) -> list[Sheet]:
+    """Every table of the page, in its order; `onward` and `lasting` are the page's own figures
+    (reports/onward.py, reports/lasting.py), passed in so the download is what the page showed."""
     population = f"deelnemers in {report.period_label}"
     finished = "afgesloten trajecten (afgerond of uitgevallen)"
     m = report.money
@@ -53,6 +59,8 @@ def report_tables(report: Report, filter_labels: dict[str, str]) -> list[Sheet]:
             [_share_row("Uitgevallen", report.dropouts.share, finished)]
             + [[f"Reden: {r.reason}", r.count, None, None, None] for r in report.dropouts.reasons],
         ),
+        _onward_table(onward),
+        _lasting_table(lasting),
         _table(
             "Niet verschenen",
             SHARE_COLUMNS,
@@ -201,6 +209,54 @@ def _council_table(report: Report) -> Sheet:
             ("Aantal van de afgesloten trajecten", INT),
             ("Afgesloten trajecten", INT),
             ("Aandeel van de afgesloten trajecten", PERCENT),
+        ],
+        rows,
+    )
+
+
+def _onward_table(onward: OnwardFigures) -> Sheet:
+    """Verwezen naar: per destination the referrals and whether the participant arrived; the arrived share
+    is of the referrals with a known result, as on the page."""
+    return _table(
+        "Verwezen naar",
+        [
+            ("Verwezen naar", TEXT),
+            ("Verwijzingen", INT),
+            ("Aangekomen", INT),
+            ("Niet aangekomen", INT),
+            ("Nog onbekend", INT),
+            ("Aangekomen van de bekende uitkomsten", PERCENT),
+        ],
+        [
+            [r.label, r.count, r.arrived, r.not_arrived, r.unknown, r.arrived_share.percent]
+            for r in [*onward.rows, onward.total]
+        ]
+        + [["Deelnemers met een verwijzing", onward.participants, None, None, None, None]],
+    )
+
+
+def _lasting_table(lasting: LastingFigures) -> Sheet:
+    """Na afloop: a row per situation with the count and share at 6 and 12 months, of the questions due."""
+    six, twelve = lasting.column(6), lasting.column(12)
+    rows = [
+        [a.label, a.count, a.share.percent, b.count, b.share.percent]
+        for a, b in zip(six.rows, twelve.rows, strict=True)
+    ]
+    rows += [
+        ["Werkt of leert", six.in_work_or_school.part, six.in_work_or_school.percent]
+        + [twelve.in_work_or_school.part, twelve.in_work_or_school.percent],
+        ["Nog onbekend (niet bereikbaar of nog niet gevraagd)", six.unknown.part, six.unknown.percent]
+        + [twelve.unknown.part, twelve.unknown.percent],
+        ["Aan de beurt", six.due, None, twelve.due, None],
+    ]
+    return _table(
+        "Na afloop (6 en 12 maanden)",
+        [
+            ("Waar nu", TEXT),
+            ("Na 6 maanden", INT),
+            ("Aandeel na 6 maanden", PERCENT),
+            ("Na 12 maanden", INT),
+            ("Aandeel na 12 maanden", PERCENT),
         ],
         rows,
     )

@@ -78,7 +78,10 @@ def _export(extension: str, download):
     form = _filter_form()
     if form.errors:
         return Response("Kies geldige filters voor de export.", status=422, mimetype="text/plain")
-    tables = report_tables(build_report(form.filters()), _filter_labels(form))
+    report = build_report(form.filters())
+    tables = report_tables(
+        report, _filter_labels(form), onward.onward_referrals(report.filters), lasting.lasting_outcomes(report.filters)
+    )
     return download(tables, _export_name(form, extension))
 
 
