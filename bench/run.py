@@ -201,7 +201,7 @@ def key_pages(app) -> list[Page]:
             whole_result=True,
             max_queries=3,
         ),  # fmt: skip
-        Page("reports", "Rapportage", "coach", "/rapportage/", True, whole_result=True, max_queries=26),
+        Page("reports", "Rapportage", "coach", "/rapportage/", True, whole_result=True, max_queries=16),
         Page(
             "reports_year",
             "Rapportage pilotjaar",
@@ -209,7 +209,7 @@ def key_pages(app) -> list[Page]:
             f"/rapportage/?jaar={year}",
             True,
             whole_result=True,
-            max_queries=26,
+            max_queries=16,
         ),  # fmt: skip
         Page(
             "reports_coach",
@@ -218,7 +218,7 @@ def key_pages(app) -> list[Page]:
             f"/rapportage/?coach={coach_id}",
             True,
             whole_result=True,
-            max_queries=26,
+            max_queries=16,
         ),  # fmt: skip
         Page("auditlog", "Auditlog", "beheer", "/beheer/auditlog", False, max_queries=9),
     ]

@@ -24,7 +24,7 @@ to 100%; the page says so.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
@@ -34,8 +34,10 @@ from blueprints.reports.figures import (
     Share,
     _finished,
     _population,
+    no_show_condition,
     no_show_rows,
 )
+from blueprints.youths.persons import PersonCount, person_count_columns
 from models import OnwardReferral, Participant, ParticipantStatus, db
 
 NOT_STARTED = ParticipantStatus.NIET_GESTART.value
@@ -134,21 +136,25 @@ class CouncilTable:
     rows: list[CouncilRow]
     registered: int
     closed: int
+    # Carried along by the same pass over participants for the rest of the report:
+    persons: PersonCount = field(default_factory=lambda: PersonCount(0, 0))  # of the registered
+    no_shows: int = 0  # figures.no_show_condition: two no-shows in a row, of the registered
 
 
 def council_table(filters: Filters) -> CouncilTable:
-    """Every row's count among all registrations and among the closed trajectories: one query."""
+    """Every row's count among all registrations and among the closed trajectories, and (for the report)
+    the persons behind the registrations and the two-no-shows count: one query."""
     registered, closed = _population(filters), _finished(filters)
 
     def count(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    columns = [count(registered), count(closed)]
+    columns = [count(registered), count(closed), *person_count_columns(registered), count(no_show_condition(filters))]
     for row in COUNCIL_ROWS:
         condition = row.condition(filters)
         columns += [count(and_(condition, registered)), count(and_(condition, closed))]
     values = [int(v or 0) for v in db.session.execute(select(*columns).select_from(Participant)).one()]
-    total_registered, total_closed, *counts = values
+    total_registered, total_closed, persons, trajectories, no_shows, *counts = values
     rows = [
         CouncilRow(
             row.key,
@@ -158,4 +164,4 @@ def council_table(filters: Filters) -> CouncilTable:
         )
         for i, row in enumerate(COUNCIL_ROWS)
     ]
-    return CouncilTable(rows, total_registered, total_closed)
+    return CouncilTable(rows, total_registered, total_closed, PersonCount(persons, trajectories), no_shows)

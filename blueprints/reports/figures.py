@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, exists, extract, func, or_, select, true, union
+from sqlalchemy import and_, case, exists, extract, func, literal, null, or_, select, true, union
 
 from blueprints.budget.rules import pot_figures
 from blueprints.youths.coach_history import coached_by
@@ -193,13 +193,23 @@ class Option:
 
 
 def filter_options() -> dict[str, list[Option]]:
-    """Years (budget years and start years), coaches and referral sources for the filter form: 2 queries."""
-    start_years = select(extract("year", Participant.start_date).label("y")).distinct()
-    budget_years = select(BudgetYear.year.label("y"))
-    years = sorted({int(y) for (y,) in db.session.execute(union(start_years, budget_years)) if y is not None})
-    coaches = db.session.execute(
-        select(User.id, User.name).where(User.role == "coach").order_by(User.name, User.id)
-    ).all()
+    """Years (budget years and start years), coaches and referral sources for the filter form: 1 query
+    (a UNION of the years and the coaches, told apart by a kind column)."""
+    start_years = select(
+        literal("jaar").label("kind"), extract("year", Participant.start_date).label("value"), null().label("name")
+    ).distinct()
+    budget_years = select(literal("jaar"), BudgetYear.year, null())
+    coach_rows = select(literal("coach"), User.id, User.name).where(User.role == "coach")
+    years, coaches = set(), []
+    everything = union(start_years, budget_years, coach_rows).order_by(
+        "kind", "name", "value"
+    )  # the database's collation
+    for kind, value, name in db.session.execute(everything):
+        if kind == "coach":
+            coaches.append((value, name))
+        elif value is not None:
+            years.add(int(value))
+    years = sorted(years)
     return {
         "years": [Option(str(y), str(y)) for y in years],
         "coaches": [Option(str(i), name) for i, name in coaches],
@@ -337,11 +347,17 @@ class OutcomeFigures:
     positive: Share
 
 
-def outcomes(filters: Filters) -> OutcomeFigures:
-    query = select(Participant.outcome, func.count(Participant.id)).where(_finished(filters))
+def _closed(filters: Filters, closed: list | None) -> list:
+    """The closed trajectories' rows (money_outcomes.closed_trajectories), read unless given."""
+    from blueprints.reports.money_outcomes import closed_trajectories  # builds on this module
+
+    return closed_trajectories(filters) if closed is None else closed
+
+
+def outcomes(filters: Filters, closed: list | None = None) -> OutcomeFigures:
     counts: dict[str, int] = {}
-    for outcome, count in db.session.execute(query.group_by(Participant.outcome)):
-        counts[outcome or UNKNOWN] = counts.get(outcome or UNKNOWN, 0) + count
+    for _, outcome, *_rest in _closed(filters, closed):
+        counts[outcome or UNKNOWN] = counts.get(outcome or UNKNOWN, 0) + 1
     finished = sum(counts.values())
     labels = dict(OUTCOME_LABELS)
     if counts.get(UNKNOWN):
@@ -363,16 +379,13 @@ class DropoutFigures:
     reasons: list[ReasonCount]
 
 
-def dropouts(filters: Filters, finished: int) -> DropoutFigures:
-    query = (
-        select(Participant.dropout_reason, func.count(Participant.id))
-        .where(_finished(filters), Participant.status == "uitgevallen")
-        .group_by(Participant.dropout_reason)
-    )
+def dropouts(filters: Filters, finished: int, closed: list | None = None) -> DropoutFigures:
     counts: dict[str, int] = {}
-    for text, n in db.session.execute(query):
+    for _, _outcome, status, text, *_money in _closed(filters, closed):
+        if status != "uitgevallen":
+            continue
         reason = (text or "").strip() or "Geen reden vastgelegd"
-        counts[reason] = counts.get(reason, 0) + n
+        counts[reason] = counts.get(reason, 0) + 1
     reasons = [ReasonCount(r, n) for r, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
     return DropoutFigures(Share(sum(r.count for r in reasons), finished), reasons)
 
@@ -409,8 +422,14 @@ def no_shows(filters: Filters, population: int) -> Share:
     is chosen): the follow-up rule, not just any two no-shows (issue #17 point 7)."""
     # A share of the population, so under a coach filter the coach at the end of the period decides
     # (the part stays within the whole); single appointments count for their own coach (reminders).
-    query = select(func.count(Participant.id)).where(Participant.id.in_(no_show_rows(filters)), _population(filters))
+    query = select(func.count(Participant.id)).where(no_show_condition(filters))
     return Share(int(db.session.scalar(query) or 0), population)
+
+
+def no_show_condition(filters: Filters):
+    """SQL on Participant: of the population, with two no-shows in a row (the report's count; the
+    council's one pass over participants carries it as a column)."""
+    return and_(Participant.id.in_(no_show_rows(filters)), _population(filters))
 
 
 @dataclass(frozen=True)
@@ -644,12 +663,67 @@ class MoneyFigures:
         return Share(int(self.spent_total * 100), int(self.budget_total * 100))
 
 
-def _pot_budgets(filters: Filters) -> dict[str, Decimal]:
-    """Each kind's budget (amount + contributions + carry-in - carry-out): the budget's own pot totals."""
-    budgets: dict[str, Decimal] = {}
-    for pot in pot_figures(year=filters.year).values():
-        budgets[pot.kind] = budgets.get(pot.kind, Decimal("0.00")) + pot.total
-    return budgets
+@dataclass
+class MoneyRows:
+    """What the report's money and the pilot years side by side both read, fetched once (3 queries)."""
+
+    pots: dict  # budget.rules.pot_figures() of every budget year
+    spend: list  # (year, kind, category, status, requests, cents): approved and paid, of the selection
+    maatwerk_participants: int  # with approved or paid maatwerk in the filters' budget year (or any)
+    invoices: list  # (year, kind, cents): booked life-coach invoices; they belong to no participant
+
+
+def money_rows(filters: Filters) -> MoneyRows:
+    """Every budget year's money, grouped: without a coach or referral filter from the budget's running
+    totals (a few hundred rows), with one from the requests (each for the coach who asked for it)."""
+    if filters.selects_participants:
+        people = spend_requests(filters, func.count(func.distinct(MaatwerkRequest.participant_id)))
+        spend = spend_requests(
+            Filters(coach_id=filters.coach_id, referral=filters.referral),  # every budget year
+            BudgetYear.year,
+            BudgetPot.kind,
+            MaatwerkRequest.category,
+            MaatwerkRequest.status,
+            func.count(MaatwerkRequest.id),
+            cents_sum(MaatwerkRequest.amount),
+            people.scalar_subquery(),
+        ).group_by(BudgetYear.year, BudgetPot.kind, MaatwerkRequest.category, MaatwerkRequest.status)
+    else:
+        totals = MaatwerkParticipantTotal
+        people = (
+            select(func.count(func.distinct(totals.participant_id)))
+            .join(BudgetPot, BudgetPot.id == totals.pot_id)
+            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+            .where(totals.requests > 0, _budget_year(filters))
+        )
+        spend = (
+            select(
+                BudgetYear.year,
+                BudgetPot.kind,
+                MaatwerkTotal.category,
+                MaatwerkTotal.status,
+                func.sum(MaatwerkTotal.requests),
+                func.sum(MaatwerkTotal.amount_cents),
+                people.scalar_subquery(),
+            )
+            .join(BudgetPot, BudgetPot.id == MaatwerkTotal.pot_id)
+            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+            .where(MaatwerkTotal.status.in_(SPEND_STATUSES), MaatwerkTotal.requests > 0)
+            .group_by(BudgetYear.year, BudgetPot.kind, MaatwerkTotal.category, MaatwerkTotal.status)
+        )
+    spent = db.session.execute(spend).all()
+    invoices = db.session.execute(
+        select(BudgetYear.year, BudgetPot.kind, cents_sum(LifeCoachInvoice.amount))
+        .join(BudgetPot, BudgetPot.id == LifeCoachInvoice.pot_id)
+        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
+        .group_by(BudgetYear.year, BudgetPot.kind)
+    ).all()
+    return MoneyRows(
+        pots=pot_figures(),
+        spend=[tuple(row[:6]) for row in spent],
+        maatwerk_participants=int(spent[0][6] or 0) if spent else 0,  # no spending at all: nobody
+        invoices=[tuple(row) for row in invoices],
+    )
 
 
 def spend_requests(filters: Filters, *columns):
@@ -669,50 +743,21 @@ def spend_requests(filters: Filters, *columns):
     )
 
 
-def money(filters: Filters, participants: int, participants_all: int, positive_outcomes: int) -> MoneyFigures:
-    budgets = _pot_budgets(filters)
-    if filters.selects_participants:  # per participant: from the requests themselves
-        request_rows = db.session.execute(
-            spend_requests(
-                filters,
-                BudgetPot.kind,
-                MaatwerkRequest.category,
-                MaatwerkRequest.status,
-                func.count(MaatwerkRequest.id),
-                cents_sum(MaatwerkRequest.amount),
-            ).group_by(BudgetPot.kind, MaatwerkRequest.category, MaatwerkRequest.status)
-        ).all()
-    else:  # the whole pilot or a year: from the budget's running totals (a few hundred rows)
-        request_rows = db.session.execute(
-            select(
-                BudgetPot.kind,
-                MaatwerkTotal.category,
-                MaatwerkTotal.status,
-                func.sum(MaatwerkTotal.requests),
-                func.sum(MaatwerkTotal.amount_cents),
-            )
-            .join(BudgetPot, BudgetPot.id == MaatwerkTotal.pot_id)
-            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-            .where(MaatwerkTotal.status.in_(SPEND_STATUSES), _budget_year(filters), MaatwerkTotal.requests > 0)
-            .group_by(BudgetPot.kind, MaatwerkTotal.category, MaatwerkTotal.status)
-        ).all()
-    totals = MaatwerkParticipantTotal
-    with_maatwerk = (
-        select(func.count(func.distinct(totals.participant_id)))
-        .join(BudgetPot, BudgetPot.id == totals.pot_id)
-        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-        .where(totals.requests > 0, _budget_year(filters))
-    )
-    if filters.selects_participants:  # from the requests: each counts for the coach at its request date
-        with_maatwerk = spend_requests(filters, func.count(func.distinct(MaatwerkRequest.participant_id)))
-    maatwerk_participants = db.session.scalar(with_maatwerk)
-    invoiced = db.session.execute(
-        select(BudgetPot.kind, cents_sum(LifeCoachInvoice.amount))
-        .join(BudgetPot, BudgetPot.id == LifeCoachInvoice.pot_id)
-        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-        .where(_budget_year(filters))
-        .group_by(BudgetPot.kind)
-    ).all()
+def money(
+    filters: Filters, participants: int, participants_all: int, positive_outcomes: int, rows: MoneyRows | None = None
+) -> MoneyFigures:
+    rows = rows or money_rows(filters)
+    in_year = (lambda year: year == filters.year) if filters.year else (lambda year: True)
+    budgets: dict[str, Decimal] = {}
+    for pot in rows.pots.values():  # amount + contributions + carry-in - carry-out: the budget's own totals
+        if in_year(pot.year):
+            budgets[pot.kind] = budgets.get(pot.kind, Decimal("0.00")) + pot.total
+    request_rows = [row[1:] for row in rows.spend if in_year(row[0])]
+    maatwerk_participants = rows.maatwerk_participants
+    invoiced = {}
+    for year, kind, cents in rows.invoices:
+        if in_year(year):
+            invoiced[kind] = invoiced.get(kind, 0) + cents
 
     zero = Decimal("0.00")
     committed = {k: zero for k in POT_KIND_LABELS}
@@ -728,7 +773,7 @@ def money(filters: Filters, participants: int, participants_all: int, positive_o
         else:
             committed[kind] = committed.get(kind, zero) + amount
             row.committed += amount
-    invoiced_by_kind = {kind: from_cents(cents) for kind, cents in invoiced}
+    invoiced_by_kind = {kind: from_cents(cents) for kind, cents in invoiced.items()}
     lifecoach_realised = sum(invoiced_by_kind.values(), zero)
     if filters.selects_participants:
         lifecoach_share = allocated_share(lifecoach_realised, participants, participants_all)
@@ -793,27 +838,30 @@ class Report:
 
 
 def build_report(filters: Filters) -> Report:
-    """Every figure of the report: 20 queries, independent of the number of participants."""
+    """Every figure of the report: 12 queries, independent of the number of participants (some figures
+    share a query: the council's pass over participants, the closed trajectories, the money rows)."""
     # Imported here: these modules build on this module's conditions, so they import this module.
     from blueprints.reports import council, money_outcomes
-    from blueprints.youths.persons import count_persons_and_trajectories
 
     statuses = participants_by_status(filters)
-    outcome_figures = outcomes(filters)
+    council_table = council.council_table(filters)
+    closed = money_outcomes.closed_trajectories(filters)  # one row per closed trajectory, read once
+    money_figures = money_rows(filters)  # pots, spending and invoices of every budget year, read once
+    outcome_figures = outcomes(filters, closed)
     return Report(
         filters=filters,
         inflow=inflow_per_month(filters),
         statuses=statuses,
         outcomes=outcome_figures,
-        dropouts=dropouts(filters, outcome_figures.finished),
-        no_shows=no_shows(filters, statuses.total),
+        dropouts=dropouts(filters, outcome_figures.finished, closed),
+        no_shows=Share(council_table.no_shows, statuses.total),  # no_show_condition, in the council's pass
         reminder_effect=no_shows_by_reminder(filters),
         progress=progress(filters),
         commitments=commitments(filters),
-        money=money(filters, statuses.total, statuses.total_all, outcome_figures.positive.part),
-        money_by_outcome=money_outcomes.money_by_outcome(filters),
+        money=money(filters, statuses.total, statuses.total_all, outcome_figures.positive.part, money_figures),
+        money_by_outcome=money_outcomes.money_by_outcome(filters, closed),
         money_by_domain=money_outcomes.money_by_domain(filters),
-        years=money_outcomes.pilot_years(filters),
-        council=council.council_table(filters),
-        persons=count_persons_and_trajectories(_population(filters)),
+        years=money_outcomes.pilot_years(filters, money_figures),
+        council=council_table,
+        persons=council_table.persons,  # youths.persons.person_count_columns, in the council's pass
     )

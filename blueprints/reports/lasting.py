@@ -1,5 +1,5 @@
 """Report figures for lasting outcomes (duurzame uitstroom, issue #17 point 6): where people are 6 and 12
-months after the end of their trajectory, and how many are still unknown. Two queries, no HTTP.
+months after the end of their trajectory, and how many are still unknown. One query, no HTTP.
 
 The question for N months is due from the day N months after the end of a trajectory (afgerond or
 uitgevallen, by its outcome date; youths/lasting.py holds that rule).
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select, union_all
 
 from blueprints.reports.figures import Filters, Share, _participant_selected
 from blueprints.youths import lasting as rules
@@ -107,23 +107,25 @@ def due_condition(filters: Filters, months: int, today: date):
     return and_(*conditions)
 
 
-def lasting_column(filters: Filters, months: int, today: date) -> LastingColumn:
-    query = (
-        select(LastingOutcomeCheck.situation, func.count(Participant.id))
+def _column_query(filters: Filters, months: int, today: date):
+    return (
+        select(literal(months).label("months"), LastingOutcomeCheck.situation, func.count(Participant.id))
         .select_from(Participant)
         .outerjoin(LastingOutcomeCheck, answered_in_time(filters, months))
         .where(due_condition(filters, months, today))
         .group_by(LastingOutcomeCheck.situation)
     )
-    column = LastingColumn(months, 0)
-    for situation, count in db.session.execute(query):
-        column.due += count
-        if situation is not None:
-            column.counts[situation] = column.counts.get(situation, 0) + count
-    return column
 
 
 def lasting_outcomes(filters: Filters, today: date | None = None) -> LastingFigures:
-    """Both columns; `today` is the day in Hengelo unless a test names one."""
+    """Both columns in one statement (a UNION ALL of one grouped query per column); `today` is the day
+    in Hengelo unless a test names one."""
     today = today or local_now().date()
-    return LastingFigures([lasting_column(filters, months, today) for months in rules.MONTHS])
+    columns = {months: LastingColumn(months, 0) for months in rules.MONTHS}
+    query = union_all(*(_column_query(filters, months, today) for months in rules.MONTHS))
+    for months, situation, count in db.session.execute(query):
+        column = columns[int(months)]
+        column.due += count
+        if situation is not None:
+            column.counts[situation] = column.counts.get(situation, 0) + count
+    return LastingFigures(list(columns.values()))

@@ -13,7 +13,8 @@ Definitions (the page says them too):
 - pilot years: each budget year's figures exactly as the report shows them for that year, and the whole
   pilot. The budget is always the whole pilot's budget: it belongs to no coach or referral source.
 
-Query count: 6, fixed (1 per outcome category table, 1 per life domain table, 4 for the pilot years).
+Query count: fixed (the closed trajectories, shared with the report's outcome table; 1 per life domain
+table; 1 for the pilot years' participants, the rest shared with the report's money: figures.build_report).
 The median needs every per-trajectory total of a category: PostgreSQL has percentile_cont, SQLite
 has no median, so one query returns the per-trajectory totals (SQL SUMs, in cents) ordered by category
 and amount, and the median is taken from that ordered list in Python. The list is bounded by the number
@@ -28,19 +29,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, func, literal, or_, select, true
 
-from blueprints.budget.rules import pot_figures
 from blueprints.reports.figures import (
     FINISHED_STATUSES,
     POSITIVE_OUTCOMES,
     SPEND_STATUSES,
     UNKNOWN,
     Filters,
+    MoneyRows,
     Share,
     _budget_year,
     _finished,
     _participant_selected,
     allocated_share,
     divide_money,
+    money_rows,
     period_end_moment,
 )
 from core.money import CENT, from_cents
@@ -50,7 +52,6 @@ from models import (
     BudgetPot,
     BudgetYear,
     Goal,
-    LifeCoachInvoice,
     MaatwerkRequest,
     Participant,
     db,
@@ -104,22 +105,31 @@ class OutcomeMoney:
         return median(self.totals)
 
 
-def money_by_outcome(filters: Filters) -> list[OutcomeMoney]:
-    """One row per outcome category of the closed trajectories, with their maatwerk: 1 query."""
+def closed_trajectories(filters: Filters) -> list:
+    """One row per closed trajectory of the period (id, outcome, status, dropout reason, committed and
+    realised maatwerk in cents, every budget year), ordered by outcome and amount: 1 query. The outcome
+    table, the dropouts and the money per outcome all read these rows (figures.build_report)."""
     committed, realised = _money_sums()
     query = (
-        select(Participant.id, Participant.outcome, committed, realised)
+        select(Participant.id, Participant.outcome, Participant.status, Participant.dropout_reason, committed, realised)
         .outerjoin(
             MaatwerkRequest,
             and_(MaatwerkRequest.participant_id == Participant.id, MaatwerkRequest.status.in_(SPEND_STATUSES)),
         )
         .where(_finished(filters))
-        .group_by(Participant.id, Participant.outcome)
+        .group_by(Participant.id, Participant.outcome, Participant.status, Participant.dropout_reason)
         .order_by(Participant.outcome, (committed + realised), Participant.id)
     )
+    return db.session.execute(query).all()
+
+
+def money_by_outcome(filters: Filters, closed: list | None = None) -> list[OutcomeMoney]:
+    """One row per outcome category of the closed trajectories, with their maatwerk (from
+    `closed_trajectories`, read here unless given)."""
+    closed = closed_trajectories(filters) if closed is None else closed
     labels = dict(OUTCOME_LABELS)
     rows = {k: OutcomeMoney(k, v, 0, ZERO, ZERO, 0) for k, v in labels.items()}
-    for _, outcome, committed_cents, realised_cents in db.session.execute(query):
+    for _, outcome, _status, _reason, committed_cents, realised_cents in closed:
         key = outcome or UNKNOWN
         row = rows.get(key) or rows.setdefault(key, OutcomeMoney(key, "Niet vastgelegd", 0, ZERO, ZERO, 0))
         c, r = from_cents(committed_cents), from_cents(realised_cents)
@@ -249,14 +259,15 @@ def _closed_in(year: int | None):
     return condition
 
 
-def pilot_years(filters: Filters) -> list[YearColumn]:
+def pilot_years(filters: Filters, rows: MoneyRows | None = None) -> list[YearColumn]:
     """A column per budget year and one for the whole pilot, each equal to the report of that period
-    (same selection): budgets (1 query, the budget's own), participants (1), maatwerk (1), invoices (1)."""
+    (same selection): participants (1 query) and the money the report reads anyway (figures.money_rows,
+    3 queries unless given)."""
+    rows = rows or money_rows(filters)
     budgets: dict[int, Decimal] = {}
-    for pot in pot_figures().values():
+    for pot in rows.pots.values():
         budgets[pot.year] = budgets.get(pot.year, ZERO) + pot.total
     years = sorted(budgets)
-    spend_selected = _participant_selected(filters, at=MaatwerkRequest.requested_at)
     periods: list[int | None] = [*years, None]
 
     def count(condition):
@@ -278,26 +289,14 @@ def pilot_years(filters: Filters) -> list[YearColumn]:
         ]
     people = [int(v or 0) for v in db.session.execute(select(*columns).select_from(Participant)).one()]
 
-    committed, realised = _money_sums()
-    spend = (
-        select(BudgetYear.year, committed, realised)
-        .select_from(MaatwerkRequest)
-        .join(BudgetPot, BudgetPot.id == MaatwerkRequest.pot_id)
-        .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-        .where(MaatwerkRequest.status.in_(SPEND_STATUSES))
-        .group_by(BudgetYear.year)
-    )
-    if filters.selects_participants:
-        spend = spend.join(Participant, Participant.id == MaatwerkRequest.participant_id).where(spend_selected)
-    maatwerk = {y: (from_cents(c), from_cents(r)) for y, c, r in db.session.execute(spend)}
-    invoiced = dict(
-        db.session.execute(
-            select(BudgetYear.year, func.coalesce(func.sum(func.round(LifeCoachInvoice.amount * 100)), 0))
-            .join(BudgetPot, BudgetPot.id == LifeCoachInvoice.pot_id)
-            .join(BudgetYear, BudgetYear.id == BudgetPot.budget_year_id)
-            .group_by(BudgetYear.year)
-        ).all()
-    )
+    maatwerk: dict[int, tuple[Decimal, Decimal]] = {}
+    for year, _kind, _category, status, _requests, cents in rows.spend:
+        c, r = maatwerk.get(year, (ZERO, ZERO))
+        amount = from_cents(cents)
+        maatwerk[year] = (c, r + amount) if status == "betaald" else (c + amount, r)
+    invoiced: dict[int, int] = {}
+    for year, _kind, cents in rows.invoices:
+        invoiced[year] = invoiced.get(year, 0) + cents
 
     result = []
     for index, year in enumerate(periods):

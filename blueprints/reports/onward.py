@@ -1,5 +1,5 @@
 """Report figures for onward referrals ("verwezen naar", issue #17 point 3): per destination how many
-referrals, and how many arrived, did not arrive or are still unknown. Two queries, no HTTP.
+referrals, and how many arrived, did not arrive or are still unknown. One query, no HTTP.
 
 - whole pilot: every referral, with its result as recorded now.
 - a pilot year: the referrals made in that year (referral date, a calendar day); a result counts when it
@@ -67,11 +67,15 @@ def referral_rows(filters: Filters, *columns):
 
 def onward_referrals(filters: Filters) -> OnwardFigures:
     result = result_in_period(filters)
-    query = referral_rows(filters, OnwardReferral.destination, result.label("result"), func.count(OnwardReferral.id))
-    query = query.group_by(OnwardReferral.destination, result)
+    # The participants behind all referrals ride along as a scalar subquery: one statement.
+    participants = referral_rows(filters, func.count(func.distinct(OnwardReferral.participant_id))).scalar_subquery()
+    query = referral_rows(
+        filters, OnwardReferral.destination, result.label("result"), func.count(OnwardReferral.id), participants
+    ).group_by(OnwardReferral.destination, result)
     rows = {key: DestinationRow(key, label) for key, label in ONWARD_DESTINATION_LABELS.items()}
     grouped = db.session.execute(query).all()
-    for destination, outcome, count in grouped:
+    people = int(grouped[0][3] or 0) if grouped else 0  # no referral: nobody referred
+    for destination, outcome, count, _ in grouped:
         row = rows.setdefault(destination, DestinationRow(destination, destination))
         row.count += count
         row.arrived += count if outcome == "aangekomen" else 0
@@ -81,9 +85,4 @@ def onward_referrals(filters: Filters) -> OnwardFigures:
         total.count += row.count
         total.arrived += row.arrived
         total.not_arrived += row.not_arrived
-    return OnwardFigures(list(rows.values()), total, _participants(filters))
-
-
-def _participants(filters: Filters) -> int:
-    query = referral_rows(filters, func.count(func.distinct(OnwardReferral.participant_id)))
-    return int(db.session.scalar(query) or 0)
+    return OnwardFigures(list(rows.values()), total, people)

@@ -9,7 +9,7 @@ other features) keeps the rule "every trajectory has a person".
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, event, func, insert, select, true
+from sqlalchemy import bindparam, case, event, func, insert, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from blueprints.youths.workflow import ENDED
@@ -133,11 +133,19 @@ def count_persons_and_trajectories(condition=None) -> PersonCount:
     """How many persons and how many trajectories meet `condition` (a SQL condition on Participant, e.g. the
     report's population filter), in one query. A trajectory without a person (only between a bulk insert
     and `give_persons_to_bulk_rows`) counts as a person of its own."""
-    query = select(
-        func.count(func.distinct(func.coalesce(Participant.person_id, -Participant.id))), func.count(Participant.id)
-    ).where(condition if condition is not None else true())
+    query = select(*person_count_columns(true())).where(condition if condition is not None else true())
     persons, trajectories = db.session.execute(query).one()
     return PersonCount(persons, trajectories)
+
+
+def person_count_columns(condition):
+    """The two aggregates of `count_persons_and_trajectories` for the rows meeting `condition`, as columns
+    another query over Participant can carry (the report's one pass over participants)."""
+    person = func.coalesce(Participant.person_id, -Participant.id)
+    return (
+        func.count(func.distinct(case((condition, person)))),
+        func.count(case((condition, Participant.id))),
+    )
 
 
 def load_person(person_id: int) -> Person | None:
