@@ -501,6 +501,11 @@ class CoachAssignment(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # NULL: the system
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A handover (youths/handover.py): the note for the new coach, "tijdelijk tot" (shown, nothing moves back
+    # by itself) and when the new coach read the handover summary. A first period is read from the start.
+    note: Mapped[str | None] = mapped_column(Text)
+    until: Mapped[date | None] = mapped_column(Date)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
     assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
@@ -663,6 +668,7 @@ LADDER_LABELS = {
 ASSESSMENT_KIND_LABELS = {"intake": "Intake", "tussentijds": "Tussentijds", "eind": "Eindmeting"}
 
 GOAL_STATUS_LABELS = {"open": "Open", "bezig": "Bezig", "behaald": "Behaald", "gestopt": "Gestopt"}
+OPEN_GOAL_STATUSES = ("open", "bezig")  # still to work on: in a new contract, in a handover summary
 
 ACTION_WHO_LABELS = {"deelnemer": "Deelnemer", "coach": "Life-coach", "partner": "Partner"}
 

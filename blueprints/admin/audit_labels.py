@@ -78,6 +78,8 @@ ACTION_LABELS = {
     "referral_import": "Aanmeldlijst ingelezen",
     "audit_sealed": "Auditlog verzegeld",
     "assign_coach": "Life-coach toegewezen",
+    "handover": "Dossiers overgedragen aan een andere life-coach",
+    "handover_read": "Overdracht gelezen door de nieuwe life-coach",
     "keep_on_closing": "Aanvraag blijft staan na afsluiten dossier",
     "opvolging_gewist": "Opvolging afgerond met een reden",
     "calendar_feed_created": "Agendalink gemaakt",
@@ -417,7 +419,14 @@ COLUMN_LABELS = {
         "purged_by": "Door",
     },
     "recovery_code": {"code_hash": "Herstelcode (versleuteld)"},
-    "coach_assignment": {"starts_at": "Vanaf", "ends_at": "Tot", "assigned_by_id": "Toegewezen door"},
+    "coach_assignment": {
+        "starts_at": "Vanaf",
+        "ends_at": "Tot",
+        "assigned_by_id": "Toegewezen door",
+        "note": "Toelichting bij de overdracht",
+        "until": "Tijdelijk, tot en met",
+        "read_at": "Overdracht gelezen op",
+    },
     "onward_referral": {
         "destination": "Verwezen naar",
         "destination_other": "Verwezen naar (anders)",
@@ -446,11 +455,15 @@ EVENT_KEY_LABELS = {
     "pagina": "Pagina",
     "role": "Rol",
     "end_date": "Einddatum",
+    "aantal": "Aantal dossiers",
+    "overgeslagen": "Aantal overgeslagen",
+    "toelichting": "Toelichting",
+    "tijdelijk_tot": "Tijdelijk, tot en met",
 }
 
 # Event keys holding an amount or a day (columns know their own type).
 MONEY_KEYS = {"bedrag"}
-DATE_KEYS: set[str] = set()
+DATE_KEYS: set[str] = {"tijdelijk_tot"}
 
 # Stored values shown as words: (table, column) first, then the column name alone.
 VALUE_LABELS = {

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core.formatting import date_nl
 from models import (
     COMMITMENT_KIND_LABELS,
+    OPEN_GOAL_STATUSES,
     ZRM_DOMAIN_LABELS,
     Commitment,
     Contract,
@@ -163,7 +164,7 @@ def build_sections(participant: Participant, partners: list[Organisation], texts
     goals = list(
         db.session.scalars(
             select(Goal)
-            .where(Goal.participant_id == participant.id, Goal.status.in_(("open", "bezig")))
+            .where(Goal.participant_id == participant.id, Goal.status.in_(OPEN_GOAL_STATUSES))
             .order_by(Goal.id)
         )
     )

@@ -11,6 +11,7 @@ from blueprints.contracts.queries import coach_attention, partner_waiting
 from blueprints.home import bp
 from blueprints.mijn.home import coach_news
 from blueprints.partners.queries import overdue_for_coach, partner_portal
+from blueprints.youths.handover import unread_for as handed_over_to
 from blueprints.youths.lasting import coach_tasks as lasting_tasks
 from blueprints.youths.onward import today as today_in_hengelo
 from blueprints.youths.queries import coach_overview
@@ -42,6 +43,7 @@ def coach():
         contract_attention=coach_attention(current_user),
         portal_news=coach_news(current_user.id),
         lasting_tasks=lasting_tasks(current_user.id, today_in_hengelo()),  # 6 and 12 months after the end
+        handed_over=handed_over_to(current_user.id),  # handover lane: files handed to this coach, unread
     )
 
 

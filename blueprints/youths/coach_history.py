@@ -11,10 +11,10 @@ on SQLite and PostgreSQL alike. An event before the first period (a start date t
 registered) counts for the first coach: the file was theirs from the beginning.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import exists, insert, literal, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
 
 from core.audit import record
@@ -45,12 +45,16 @@ def assign_coach(
     reason: str,
     by: User | None,
     at: datetime | None = None,
+    note: str | None = None,
+    until: date | None = None,
 ) -> CoachAssignment | None:
     """Give `participant` to `coach` from `at` (UTC, default now) for `reason`, done by `by` (None: the system).
 
     Returns the new period, or None when the file already is this coach's. A first call (a new file)
-    opens the first period. A change is also one 'assign_coach' audit entry with the reason, next to
-    the column changes the flush listener records. The caller commits.
+    opens the first period, read from the start: there is nothing to hand over. A change stays unread
+    until the new coach marks the handover summary read (youths/handover.py); `note` and `until` are the
+    handover's note and "tijdelijk tot". A change is also one 'assign_coach' audit entry with the reason,
+    next to the column changes the flush listener records. The caller commits.
     """
     coach_id = _coach_id(coach)
     reason = (reason or "").strip()
@@ -77,11 +81,18 @@ def assign_coach(
         starts_at=at,
         reason=reason,
         assigned_by_id=by.id if by is not None else None,
+        note=(note or "").strip() or None,
+        until=until,
+        read_at=at if current is None else None,
     )
     db.session.add(assignment)
     participant.coach_id = coach_id
     if current is not None:
         changes = {"coach_id": (before, coach_id), "reden": (None, reason)}
+        if assignment.note:
+            changes["toelichting"] = (None, assignment.note)
+        if until is not None:
+            changes["tijdelijk_tot"] = (None, until)
         record(db.session, "assign_coach", participant, changes=changes)
     return assignment
 
@@ -92,12 +103,12 @@ def start_history(participant: Participant, by: User | None) -> CoachAssignment 
 
 
 def history(participant_id: int) -> list[CoachAssignment]:
-    """The periods of one file, oldest first, with coach and assigner loaded (one query)."""
+    """The periods of one file, oldest first, with coach and assigner joined in (one query)."""
     return list(
         db.session.scalars(
             select(CoachAssignment)
             .where(CoachAssignment.participant_id == participant_id)
-            .options(selectinload(CoachAssignment.coach), selectinload(CoachAssignment.assigned_by))
+            .options(joinedload(CoachAssignment.coach), joinedload(CoachAssignment.assigned_by))
             .order_by(CoachAssignment.starts_at, CoachAssignment.id)
         )
     )
@@ -145,7 +156,12 @@ def open_first_periods() -> None:
     """Bulk loads (the benchmark's seed) insert participants without the ORM: give each participant
     without any period its first one, from its registration, in one INSERT ... SELECT."""
     missing = select(
-        Participant.id, Participant.coach_id, Participant.created_at, literal(INTAKE_REASON), Participant.created_at
+        Participant.id,
+        Participant.coach_id,
+        Participant.created_at,
+        literal(INTAKE_REASON),
+        Participant.created_at,
+        Participant.created_at,
     ).where(~exists().where(CoachAssignment.participant_id == Participant.id))
-    columns = ["participant_id", "coach_id", "starts_at", "reason", "created_at"]
+    columns = ["participant_id", "coach_id", "starts_at", "reason", "created_at", "read_at"]
     db.session.execute(insert(CoachAssignment).from_select(columns, missing))

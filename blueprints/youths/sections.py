@@ -19,7 +19,7 @@ from blueprints.documents.context import section as documents_section
 from blueprints.mijn import reminders
 from blueprints.mijn.home import messages_for_file as portal_messages_for_file
 from blueprints.partners.queries import participant_commitments
-from blueprints.youths import onward, persons, queries, timeline, workflow, zrm
+from blueprints.youths import coach_history, handover, onward, persons, queries, timeline, workflow, zrm
 from blueprints.youths.forms import ActionForm, GoalStatusForm, SharedChoices
 from core.forms import EmptyForm, select_choices
 from models import Action, Conversation, Goal, Participant, db, utcnow
@@ -37,10 +37,15 @@ class Section:
 
 @dataclass(frozen=True)
 class Part:
-    """A piece of the overview from another feature: its partial and the context it needs."""
+    """A piece of the overview from another feature: its partial and the context it needs.
+
+    `top`: shown above the overview's own facts (a handover summary the new coach reads first), else below.
+    A part's template also sees the overview's own context (next conversation, maatwerk, contracts).
+    """
 
     template: str
     context: Context
+    top: bool = False
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -113,7 +118,8 @@ def overview_context(p: Participant) -> dict:
         "ladder_label": zrm.ladder_label,
         "participant_contracts": contracts_for_participant(p.id),  # contracts feature
         "maatwerk": maatwerk_for_participant(p.id),  # budget feature
-        "overview_parts": [part.template for part in OVERVIEW_PARTS],
+        "overview_parts": [part.template for part in OVERVIEW_PARTS if not part.top],
+        "overview_top_parts": [part.template for part in OVERVIEW_PARTS if part.top],
     }
     for part in OVERVIEW_PARTS:
         context.update(part.context(p))
@@ -159,7 +165,13 @@ def partners_context(p: Participant) -> dict:
 def tijdlijn_context(p: Participant) -> dict:
     case = queries.load_case_file(p)
     items, more = timeline.page(case, 1)
-    return {"case": case, "timeline_items": items, "timeline_more": more, "timeline_page": 1}
+    return {
+        "case": case,
+        "timeline_items": items,
+        "timeline_more": more,
+        "timeline_page": 1,
+        "coach_periods": coach_history.history(p.id),  # who was coach when
+    }
 
 
 OVERVIEW = "overzicht"
@@ -182,6 +194,7 @@ SECTIONS: dict[str, Section] = {
 
 # Parts other features show on the overview, below its own facts: `Part("x/partials/file.html", x_context)`.
 OVERVIEW_PARTS: list[Part] = [
+    Part("youths/partials/handover_summary.html", handover.file_context, top=True),  # handed over to you
     Part("youths/partials/onward_referrals.html", onward.file_context),  # verwezen naar, na afloop
     Part("youths/partials/person_trajectories.html", persons.file_context),  # the person's other trajectories
 ]
