@@ -197,6 +197,15 @@ def test_the_page_lists_my_open_files_and_checks_all_of_a_coach_without_javascri
     assert client.get("/deelnemers/overdragen?van=onzin").status_code == 200
 
 
+def test_a_coach_without_files_first_sees_every_coachs_files_without_an_error(client, login_as):
+    other = make_user("coach", name="Bram Bakker")
+    theirs = make_participant(coach_id=other.id)
+    login_as("coach", name="Nieuw")
+    page = client.get("/deelnemers/overdragen")
+    assert page.status_code == 200 and 'class="error-message"' not in page.text
+    assert f'id="deelnemer-{theirs.id}"' in page.text
+
+
 def test_posting_moves_the_files_and_says_what_was_skipped(client, signed_in):
     anna, bram, mine, theirs, closed = signed_in
     data = {
@@ -256,6 +265,10 @@ def test_the_new_coach_reads_the_summary_on_the_file_and_marks_it_read(client, l
     overview = client.get(f"/deelnemers/{p.id}").text
     assert "Overgedragen door Anna Aalbers" in overview and "Reden: vertrek van de life-coach." in overview
     assert "Moeder belt vaak" in overview and "Een BBL-plek vinden" in overview
+    assert "Aandachtspunten:</strong> geen." in overview
+    p.needs_followup = True  # the overview's own attention point shows up in the summary too
+    db.session.commit()
+    assert "Aandachtspunten:</strong> 1, zie hieronder." in client.get(f"/deelnemers/{p.id}").text
     response = client.post(f"/deelnemers/{p.id}/overdracht-gelezen")
     assert response.status_code == 303
     assert 'id="overdracht-kop"' not in client.get(f"/deelnemers/{p.id}").text

@@ -12,7 +12,7 @@ from blueprints.youths import bp, handover, queries
 from blueprints.youths.handover_forms import HandoverFilterForm, HandoverForm
 from blueprints.youths.sections import section_url
 from core.access import allow
-from core.forms import form_status, select_choices
+from core.forms import choice_values, form_status, select_choices
 from core.htmx import redirect_after_post, render
 from core.localtime import local_now
 from models import User, db
@@ -32,8 +32,9 @@ def filter_choices(coaches_with_files) -> list:
 def handover_page():
     filter_form = HandoverFilterForm(request.args)
     filter_form.van.choices = filter_choices(handover.coaches_with_files())
-    if "van" not in request.args:
-        filter_form.van.data = str(current_user.id)  # most often: my own files, before my holiday
+    if "van" not in request.args:  # most often: my own files, before my holiday (when I have any)
+        mine = str(current_user.id)
+        filter_form.van.data = mine if mine in choice_values(filter_form.van) else ""
     filter_form.validate()
     coach_filter = "" if filter_form.van.errors else (filter_form.van.data or "")
 
