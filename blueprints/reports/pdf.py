@@ -226,11 +226,11 @@ def _council(pdf: ReportPDF, report: Report):
             else share_text(row.closed, "afgesloten trajecten")
         )
         rows.append([row.label, share_text(row.registered, "aanmeldingen"), closed])
-    pdf.grid(rows, (4, 3, 3))
+    pdf.grid(rows, (3.4, 3.3, 3.3))
 
 
 def _inflow(pdf: ReportPDF, report: Report, charts):
-    pdf.section("Instroom per maand")
+    pdf.section("Instroom per maand", keep=90)  # the chart follows
     pdf.para(
         f"{number_nl(report.inflow_total)} nieuwe deelnemers gestart in {report.period_label} (geteld op startdatum)."
     )
@@ -253,7 +253,7 @@ def _inflow(pdf: ReportPDF, report: Report, charts):
 def _statuses_and_outcomes(pdf: ReportPDF, report: Report, charts):
     population = f"deelnemers in {report.period_label}"
     finished = "afgesloten trajecten"
-    pdf.section("Deelnemers per status")
+    pdf.section("Deelnemers per status", keep=80)
     pdf.hbar(charts["statuses"], "Deelnemers per status")
     pdf.grid(
         [["Status", "Aantal", "Aandeel"]]
@@ -355,7 +355,7 @@ def _reminder_cells(share: Share) -> list[str]:
 
 def _progress(pdf: ReportPDF, report: Report, charts):
     ladder = report.progress.ladder
-    pdf.section("Zelfredzaamheid (ZRM)")
+    pdf.section("Zelfredzaamheid (ZRM)", keep=100)
     pdf.para(
         "Gemiddelde verandering per domein van de eerste meting (intake) tot de laatste meting, voor deelnemers "
         "met minstens twee metingen. Scores lopen van 1 (acute problematiek) tot 5 (volledig zelfredzaam); "
