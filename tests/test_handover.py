@@ -325,3 +325,58 @@ def test_other_roles_cannot_hand_over_or_mark_read(client, login_as, role):
         db.session.scalars(select(CoachAssignment).where(CoachAssignment.participant_id == p.id)).all()[0].ends_at
         is None
     )
+
+
+# --------------------------------------------------------------------------- all or nothing, at the same time
+
+
+def test_a_failure_halfway_leaves_every_file_with_its_old_coach(team, monkeypatch):
+    anna, bram, files = team
+    real = coach_history.assign_coach
+    calls = []
+
+    def fail_on_the_second(*args, **kwargs):
+        calls.append(args[0].id)
+        if len(calls) == 2:
+            raise RuntimeError("de database viel weg")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coach_history, "assign_coach", fail_on_the_second)
+    with pytest.raises(RuntimeError):
+        handover.hand_over([str(p.id) for p in files], bram, "vertrek", "", None, anna, TODAY)
+    db.session.rollback()
+    assert [db.session.get(Participant, p.id).coach_id for p in files] == [anna.id] * 3
+    assert all(len(coach_history.history(p.id)) == 1 for p in files)
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "handover")) is None
+
+
+def test_two_handovers_of_the_same_files_at_once_keep_one_open_period_per_file(app, _schema, team):
+    from sqlalchemy.exc import OperationalError
+
+    from tests.conftest import race_in_apps
+
+    anna, bram, files = team
+    cees = make_user("coach", name="Cees Claassen")
+    ids = [str(p.id) for p in files]
+    targets = iter([bram.id, cees.id])
+
+    def work():
+        to_coach = db.session.get(type(bram), next(targets))
+        by = db.session.get(type(anna), anna.id)
+        try:
+            handover.hand_over(ids, to_coach, "werkverdeling", "", None, by, TODAY)
+            db.session.commit()
+            return "moved"
+        except OperationalError:  # SQLite: the second writer is refused and rolls back whole
+            db.session.rollback()
+            return "refused"
+
+    results = race_in_apps(_schema, 2, work)
+    assert "moved" in results
+    db.session.expire_all()
+    for p in files:
+        rows = coach_history.history(p.id)
+        assert [r.ends_at is None for r in rows].count(True) == 1
+        assert all(earlier.ends_at == later.starts_at for earlier, later in zip(rows, rows[1:], strict=False))
+        assert db.session.get(Participant, p.id).coach_id == rows[-1].coach_id
+    assert len(rows) == 1 + results.count("moved")
