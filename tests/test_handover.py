@@ -289,7 +289,7 @@ def test_the_file_shows_who_was_coach_when_with_the_reason(client, signed_in):
     history = page.split('id="coachgeschiedenis-kop"')[1]
     assert history.index("Anna Aalbers") < history.index("Bram Bakker")
     assert "Aanmelding" in history and "Vakantie" in history and "Twee weken" in history
-    assert "Tijdelijk, tot en met" in history
+    assert "tijdelijk tot en met" in history
 
 
 def test_the_overview_with_a_handover_keeps_a_fixed_number_of_queries(client, login_as):
