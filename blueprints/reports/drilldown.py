@@ -313,10 +313,10 @@ for _months in (6, 12):
 
 # Onward referrals per destination (and in all) by result as known at the end of the period.
 _RESULTS = {
-    "alle": ("verwijzingen", None),
-    "aangekomen": ("aangekomen", ("aangekomen",)),
-    "niet_aangekomen": ("niet aangekomen", ("niet_aangekomen",)),
-    "onbekend": ("uitkomst nog onbekend", None),
+    "alle": "",
+    "aangekomen": ", aangekomen",
+    "niet_aangekomen": ", niet aangekomen",
+    "onbekend": ", uitkomst nog onbekend",
 }
 
 
@@ -335,13 +335,14 @@ def _referrals(destination: str | None, result: str) -> Callable:
     return items
 
 
-for _destination, _label in {**ONWARD_DESTINATION_LABELS, "totaal": "alle bestemmingen"}.items():
-    for _result, (_words, _) in _RESULTS.items():
+for _destination, _label in {**ONWARD_DESTINATION_LABELS, "totaal": ""}.items():
+    for _result, _words in _RESULTS.items():
         _key = f"{_destination}.{_result}"
+        _what = f"Verwijzingen naar {_label}" if _label else "Alle verwijzingen"
         CELLS["verwezen", _key] = _item_cell(
             "verwezen",
             _key,
-            f"Verwezen naar {_label}: {_words}",
+            _what + _words,
             ("verwijzing", "verwijzingen"),
             _referrals(None if _destination == "totaal" else _destination, _result),
         )
