@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.youths import coach_history, handover
-from models import AuditLog, CoachAssignment, Participant, db
+from models import AuditLog, CoachAssignment, Participant, User, db
 from tests.conftest import make_org, make_participant, make_user
 from tests.factories_youths import make_action, make_goal
 
@@ -357,12 +357,13 @@ def test_two_handovers_of_the_same_files_at_once_keep_one_open_period_per_file(a
 
     anna, bram, files = team
     cees = make_user("coach", name="Cees Claassen")
-    ids = [str(p.id) for p in files]
+    # Plain values only: the racing threads must not touch this thread's session (expired objects would).
+    ids, anna_id = [str(p.id) for p in files], anna.id
     targets = iter([bram.id, cees.id])
 
     def work():
-        to_coach = db.session.get(type(bram), next(targets))
-        by = db.session.get(type(anna), anna.id)
+        to_coach = db.session.get(User, next(targets))
+        by = db.session.get(User, anna_id)
         try:
             handover.hand_over(ids, to_coach, "werkverdeling", "", None, by, TODAY)
             db.session.commit()
