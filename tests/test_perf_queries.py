@@ -107,3 +107,39 @@ def test_audit_log_pages_mix_old_single_rows_and_grouped_actions_newest_first(cl
         page = client.get("/beheer/auditlog")
     assert many() == few()
     assert "Pagina 1 van" in page.text
+
+
+def test_the_fast_select_writes_exactly_what_wtforms_writes(app):
+    from flask_wtf import FlaskForm
+    from wtforms import SelectField, SelectMultipleField
+    from wtforms.widgets import Select
+
+    from core.forms import FastSelect, select_choices
+
+    pairs = [("", "Alle life-coaches"), ("1", 'Jan "de" <Vries> & Zn'), ("2", "Eva"), ("x'y", "")]
+
+    class F(FlaskForm):
+        class Meta:
+            csrf = False
+
+        one = SelectField(choices=select_choices(pairs))
+        grouped = SelectField(
+            choices=select_choices([("a", "A")], "Groep A") + select_choices([("b", "B & b")], "Groep <B>")
+        )
+        many = SelectMultipleField(choices=select_choices(pairs))
+        flag = SelectField(choices=select_choices([(True, "ja"), (False, "nee")]), coerce=lambda v: v in (True, "True"))
+
+    with app.test_request_context("/?one=1&grouped=b&many=1&many=2&flag=True"):
+        from flask import request
+
+        form = F(request.args)
+        assert isinstance(form.one.widget, FastSelect)
+        for field, plain in (
+            (form.one, Select()),
+            (form.grouped, Select()),
+            (form.many, Select(multiple=True)),
+            (form.flag, Select()),
+        ):
+            assert field() == plain(field), field.name
+            assert field(class_="wide") == plain(field, class_="wide")
+        assert '<option selected value="1">Jan &#34;de&#34; &lt;Vries&gt; &amp; Zn</option>' in form.one()

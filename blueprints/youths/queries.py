@@ -80,8 +80,13 @@ def participant_page(filters: ListFilter, page: int, per_page: int = PER_PAGE):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def coaches() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role == "coach", User.active.is_(True)).order_by(User.name)))
+def coaches() -> list:
+    """Active coaches as (id, name) rows, by name: only what the choice lists show (no whole accounts)."""
+    return list(
+        db.session.execute(
+            select(User.id, User.name).where(User.role == "coach", User.active.is_(True)).order_by(User.name)
+        )
+    )
 
 
 # --------------------------------------------------------------------------- one file
