@@ -173,7 +173,7 @@ def key_pages(app) -> list[Page]:
             for key in FILE_SECTIONS
         ),
         Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=19),
-        Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=7),
+        Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=10),
         Page(
             "pdf",
             "Contract-PDF (bevroren)",
