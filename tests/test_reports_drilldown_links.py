@@ -229,3 +229,18 @@ def test_a_coach_sees_the_count_per_trajectory(client, login_as, data):
     text = text_of(client.get("/rapportage/lijst?cijfer=toezeggingen&cel=nagekomen").text)
     assert "Toezeggingen: Nagekomen : 3 toezeggingen, bij 2 trajecten" in text
     assert "1 toezegging hoort bij de hele pilot en bij geen traject" in text
+
+
+def test_dropouts_by_reason(data):
+    from tests.conftest import make_participant
+
+    blank = make_participant(
+        status="uitgevallen", outcome="uitgevallen", start_date=date(2025, 1, 6), outcome_date=date(2025, 8, 1)
+    )
+    blank.dropout_reason = "  "
+    db.session.commit()
+    # p2 and p4 dropped out in 2025 with 'Geen motivatie'; the new one gave no reason.
+    page, ids, _ = listed(find_cell("uitval_reden", "Geen motivatie"), Filters(year=2025))
+    assert page.total == 2 and data["p2"].id in ids
+    assert listed(find_cell("uitval_reden", "Geen reden vastgelegd"), Filters(year=2025))[1] == [blank.id]
+    assert find_cell("uitval_reden", " x") is None and find_cell("uitval_reden", "") is None

@@ -354,7 +354,23 @@ CELLS["verwezen", "deelnemers"] = Cell(
 )
 
 
+NO_REASON = "Geen reden vastgelegd"  # figures.dropouts' words for an empty reason
+
+
+def dropout_reason_cell(reason: str) -> Cell:
+    """Dropouts with one reason, as figures.dropouts groups them (spaces around it ignored, empty: none)."""
+
+    def condition(f, r=reason):
+        text = func.coalesce(func.trim(Participant.dropout_reason), "")
+        matches = or_(text == "", text == r) if r == NO_REASON else text == r
+        return and_(_finished(f), Participant.status == "uitgevallen", matches)
+
+    return Cell("uitval_reden", reason, f"Uitgevallen met de reden ‘{reason}’", condition)
+
+
 def find_cell(figure: str, key: str) -> Cell | None:
+    if figure == "uitval_reden":
+        return dropout_reason_cell(key) if 0 < len(key) <= 500 and key == key.strip() else None
     if figure == "instroom" and key != "alle":
         try:
             year, month = (int(part) for part in key.split("-"))
