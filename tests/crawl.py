@@ -8,7 +8,7 @@ import re
 from collections import Counter, deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 MAX_PAGES = 150
 PAGES_PER_SHAPE = 3  # three case files tell as much as thirty; spend the budget on other pages
@@ -71,7 +71,11 @@ class CrawlResult:
 
 
 def shape_of(url: str) -> str:
-    return re.sub(r"\d+", "N", urlsplit(url).path)
+    """The route with its ids as N; a case-file section (`?tab=...`) is a page of its own, with its own template."""
+    parts = urlsplit(url)
+    shape = re.sub(r"\d+", "N", parts.path)
+    tab = parse_qs(parts.query).get("tab")
+    return f"{shape}?tab={tab[0]}" if tab else shape
 
 
 def crawl(client, start="/") -> CrawlResult:

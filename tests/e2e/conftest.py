@@ -173,3 +173,51 @@ def browser_login_as(page, app, base_url: str, user) -> None:
     page.context.add_cookies(
         [{"name": app.config["SESSION_COOKIE_NAME"], "value": session_cookie_for(app, user), "url": base_url}]
     )
+
+
+PHONE = {"width": 375, "height": 800}
+
+# What keeps a page from fitting a phone: the page scrolls sideways, a table scrolls in a box a keyboard or
+# screen-reader user cannot find (role=region, a name, tabindex=0), or a table overflows without a box at all.
+_PHONE_PROBLEMS = """() => {
+  const problems = [];
+  const width = window.innerWidth;
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const scroller = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(node).overflowX)) return node;
+    }
+    return null;
+  };
+  if (document.documentElement.scrollWidth > width) {
+    const wide = [...document.body.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !scroller(el) && el.getClientRects().length)
+      .map(describe);
+    problems.push(`de pagina is ${document.documentElement.scrollWidth} px breed: ${wide.slice(-5).join(', ')}`);
+  }
+  for (const table of document.querySelectorAll('table')) {
+    if (!table.getClientRects().length) continue;
+    const box = scroller(table);
+    if (!box) {
+      const room = table.parentElement.getBoundingClientRect();
+      if (table.getBoundingClientRect().width > room.width + 1) problems.push(`tabel ${describe(table)} past niet`);
+      continue;
+    }
+    const named = box.getAttribute('aria-label') || box.getAttribute('aria-labelledby');
+    if (box.getAttribute('role') !== 'region' || !named || box.getAttribute('tabindex') !== '0') {
+      problems.push(`tabel in ${describe(box)} scrolt zonder role="region", naam en tabindex="0"`);
+    }
+  }
+  return problems;
+}"""
+
+
+def phone_problems(page) -> list[str]:
+    """What keeps the current page from working on a 375 px phone (see _PHONE_PROBLEMS); [] when it fits."""
+    return page.evaluate(_PHONE_PROBLEMS)
+
+
+def assert_fits_phone(page, where: str = "") -> None:
+    problems = phone_problems(page)
+    assert problems == [], f"past niet op een telefoon {where}: {problems}"

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from blueprints.mijn import signin
 from models import Action, Conversation, db, utcnow
 from tests.conftest import make_participant, make_user
-from tests.e2e.conftest import assert_accessible, browser_login_as
+from tests.e2e.conftest import assert_accessible, assert_fits_phone, browser_login_as
 from tests.factories_youths import make_action, make_conversation, make_goal
 
 SHOTS = os.environ.get("PORTAL_SHOTS")
@@ -26,6 +26,8 @@ HOME = re.compile(r"/mijn/(#[a-z0-9-]+)?$")
 def check_page(page, name: str) -> None:
     assert_accessible(page, name)
     width = page.viewport_size["width"]
+    if width <= 375:
+        assert_fits_phone(page, name)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name}: scrolls sideways"
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
