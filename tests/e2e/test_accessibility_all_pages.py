@@ -6,7 +6,7 @@ case-file section its own) is checked in the browser, with the app's real CSP an
 """
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from demo import load_demo
 from models import User, db
@@ -147,3 +147,32 @@ def test_person_pages_are_accessible_at_desk_and_phone(app, page, live_server):
         assert page.get_by_role("heading", name="Is dit dezelfde persoon?").is_visible()
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
         assert_accessible(page, f"de stap 'dezelfde persoon' op {width} px")
+
+
+def test_document_upload_with_a_refused_file_is_accessible_at_desk_and_phone(app, page, live_server, tmp_path):
+    """The upload form of each place with its error (no file, then a file that is not what its name says),
+    at 1280 and 375 px: axe clean, no sideways scroll, and nothing is saved."""
+    from models import Document
+
+    load_demo("perspectiefjaar-demo")
+    coach = db.session.scalar(select(User).where(User.email == ROLES["coach"]))
+    before = db.session.scalar(select(func.count(Document.id)))
+    fake = tmp_path / "factuur.pdf"
+    fake.write_bytes(b"dit is geen pdf, alleen tekst")
+    uploads = [url for url in document_pages() if url.endswith("/nieuw")]
+    browser_login_as(page, app, live_server, coach)
+    for viewport in ({"width": 1280, "height": 900}, PHONE):
+        page.set_viewport_size(viewport)
+        for url in uploads:
+            page.goto(live_server + url)
+            page.get_by_role("button", name="Document toevoegen").click()
+            assert page.get_by_text("Kies een bestand.").first.is_visible(), url
+            assert_accessible(page, f"{url} zonder bestand op {viewport['width']} px")
+            page.get_by_label("Bestand").set_input_files(str(fake))
+            page.get_by_role("button", name="Document toevoegen").click()
+            assert page.locator(".error-summary").is_visible(), url
+            assert_accessible(page, f"{url} met een verkeerd bestand op {viewport['width']} px")
+            if viewport == PHONE:
+                assert_fits_phone(page, url)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Document.id))) == before
