@@ -380,12 +380,6 @@ def find_cell(figure: str, key: str) -> Cell | None:
     return CELLS.get((figure, key))
 
 
-def cell_label(figure: str, key: str) -> str:
-    """The words of a cell for a link's accessible name ('' for an unknown cell)."""
-    cell = find_cell(figure, key)
-    return cell.label if cell else ""
-
-
 def may_open(cell: Cell | None, role: str) -> bool:
     """Whether `role` may see the names behind `cell` (the report's roles: coach, financien, beheer)."""
     return cell is not None and (role == "coach" or not cell.coach_only)

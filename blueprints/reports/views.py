@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from blueprints.reports import bp, lasting, onward
 from blueprints.reports.charts import charts_for
-from blueprints.reports.drilldown import cell_label, find_cell, may_open, people_behind
+from blueprints.reports.drilldown import find_cell, may_open, people_behind
 from blueprints.reports.exports import report_tables
 from blueprints.reports.figures import build_report, filter_options
 from blueprints.reports.forms import ReportFilterForm
@@ -14,13 +14,13 @@ from core.htmx import render
 from core.localtime import local_now
 from core.spreadsheet import csv_download, xlsx_download
 
-bp.add_app_template_global(cell_label, "report_cell_label")
-
 
 @bp.app_template_global()
-def report_cell_opens(figure: str, key: str) -> bool:
-    """Whether the signed-in user may open the list behind a count (else the count is plain text)."""
-    return may_open(find_cell(figure, key), current_user.role)
+def report_cell_link(figure: str, key: str) -> str | None:
+    """The words of the list behind a count if the signed-in user may open it (None: show the plain
+    number). One call per count: the report has a few hundred."""
+    cell = find_cell(figure, key)
+    return cell.label if may_open(cell, current_user.role) else None
 
 
 @bp.app_template_global()
