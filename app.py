@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from blueprints import register_blueprints
 from cli import register_cli
-from core import access, audit, database, formatting, nav, seal, security  # noqa: F401  (audit, database: listeners)
+from core import access, audit, data_version, database, formatting, nav, seal, security  # noqa: F401  (listeners)
 from core import input as input_guard
 from core.errors import register_error_handlers
 from core.logs import configure_logging

@@ -1802,3 +1802,18 @@ class ParticipantPurge(db.Model):
     destruction_date: Mapped[date] = mapped_column(Date)
     purged_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     purged_by: Mapped[str] = mapped_column(String(254))
+
+
+class DataVersion(db.Model):
+    """One row: the version of all data, bumped by every committing transaction that changes data
+    (core/data_version.py). Caches are keyed by it, so they can never show a page older than the data."""
+
+    __tablename__ = "data_version"
+    __audit__ = False  # bookkeeping of the transactions that are audited themselves
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))  # new with each new row: an emptied database reuses no key
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+data_version = DataVersion.__table__

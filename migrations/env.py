@@ -95,6 +95,10 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+    # The schema changed: the data version table may have come or gone (core/data_version.py checks again).
+    from core import data_version
+
+    data_version.forget_schema()
 
 
 if context.is_offline_mode():

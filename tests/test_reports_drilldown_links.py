@@ -29,7 +29,7 @@ class FixedNow:
 def data(app, monkeypatch):
     # Lasting outcomes depend on today: the report and the lists both ask core.localtime; fix the day.
     monkeypatch.setattr(drilldown, "local_now", lambda: FixedNow)
-    monkeypatch.setattr("blueprints.reports.views.lasting.local_now", lambda: FixedNow)
+    monkeypatch.setattr("blueprints.reports.lasting.local_now", lambda: FixedNow)
     known = build_known_dataset()
     p1, p9 = known["p1"], known["p9"]
     p3 = db.session.get(Participant, p1.id + 2)

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from core import data_version
+from models import db
 from tests.conftest import count_queries
 from tests.factories_reports import add_bulk, build_known_dataset
 
@@ -171,19 +173,56 @@ def test_page_query_count_does_not_grow(client, login_as, data):
     login_as("financien")
     bram = data["bram"]
     client.get(URL)
+    some_change()  # the next request builds the report again
     with count_queries() as small:
         client.get(URL)
     add_bulk(30, bram)
     with count_queries() as large:
         response = client.get(URL)
     assert "Deelnemers 39 in de hele pilot" in text_of(response.text)
-    # 16, as declared in bench/run.py: the user, the filter options, the report's 12 (figures.build_report),
-    # onward referrals and lasting outcomes (one each).
-    assert small() == large() == 16
+    # 17, as declared in bench/run.py: the user, the filter options, the data version, the report's 12
+    # (figures.build_report), onward referrals and lasting outcomes (one each).
+    assert small() == large() == 17
     for query in ("?jaar=2026", f"?coach={bram.id}", "?jaar=2025&verwijzer=rmc"):
         with count_queries() as filtered:
             client.get(URL + query)
-        assert filtered() == 16, query
+        assert filtered() == 17, query
+
+
+def some_change() -> None:
+    data_version.bump(db.session)
+    db.session.commit()
+
+
+def test_the_report_is_built_once_per_change_and_never_stale(client, login_as, data):
+    """The figures come from memory until data changes; a change (here a new participant) shows at once."""
+    login_as("coach")
+    first = text_of(client.get(URL).text)
+    assert "Deelnemers 9 in de hele pilot" in first
+    with count_queries() as cached:
+        again = text_of(client.get(URL).text)
+    assert again == first
+    assert cached() == 3  # the user, the filter options, the data version: no figure is counted again
+    add_bulk(1, data["bram"])
+    with count_queries() as rebuilt:
+        after = text_of(client.get(URL).text)
+    assert "Deelnemers 10 in de hele pilot" in after
+    assert rebuilt() == 17
+    with count_queries() as export:
+        response = client.get(URL + "export.csv")
+    assert response.status_code == 200
+    assert export() == 3  # the export shares the figures just built, as new as the page's
+
+
+def test_a_change_that_is_rolled_back_keeps_the_cached_report(client, login_as, data):
+    login_as("coach")
+    client.get(URL)
+    data["p1"].first_name = "Niet opgeslagen"
+    db.session.flush()
+    db.session.rollback()
+    with count_queries() as cached:
+        client.get(URL)
+    assert cached() == 3
 
 
 # --------------------------------------------------------------------------- exports

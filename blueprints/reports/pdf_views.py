@@ -2,9 +2,9 @@
 
 from flask import Response
 
-from blueprints.reports import bp, lasting, onward
+from blueprints.reports import bp
+from blueprints.reports.cache import report_figures
 from blueprints.reports.charts import charts_for
-from blueprints.reports.figures import build_report
 from blueprints.reports.pdf import build_report_pdf
 from blueprints.reports.views import _export_name, _filter_form, _filter_labels
 from core.access import allow
@@ -16,13 +16,9 @@ def export_pdf():
     form = _filter_form()
     if form.errors:
         return Response("Kies geldige filters voor de export.", status=422, mimetype="text/plain")
-    report = build_report(form.filters())
+    figures = report_figures(form.filters())
     data = build_report_pdf(
-        report,
-        _filter_labels(form),
-        onward.onward_referrals(report.filters),
-        lasting.lasting_outcomes(report.filters),
-        charts_for(report),
+        figures.report, _filter_labels(form), figures.onward, figures.lasting, charts_for(figures.report)
     )
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{_export_name(form, "pdf")}"'

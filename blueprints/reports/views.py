@@ -3,11 +3,12 @@
 from flask import Response, abort, request
 from flask_login import current_user
 
-from blueprints.reports import bp, lasting, onward
+from blueprints.reports import bp
+from blueprints.reports.cache import report_figures
 from blueprints.reports.charts import charts_for
 from blueprints.reports.drilldown import find_cell, may_open, people_behind
 from blueprints.reports.exports import report_tables
-from blueprints.reports.figures import build_report, filter_options
+from blueprints.reports.figures import filter_options
 from blueprints.reports.forms import ReportFilterForm
 from core.access import allow
 from core.htmx import render
@@ -51,17 +52,17 @@ def index():
     form = _filter_form()
     if form.errors:
         return render("reports/index.html", "reports/partials/report.html", status=422, form=form, report=None)
-    report = build_report(form.filters())
+    figures = report_figures(form.filters())
     return render(
         "reports/index.html",
         "reports/partials/report.html",
         form=form,
-        report=report,
-        charts=charts_for(report),
+        report=figures.report,
+        charts=charts_for(figures.report),
         labels=_filter_labels(form),
-        args=report.filters.as_args(),
-        onward=onward.onward_referrals(report.filters),  # verwezen naar (reports/onward.py)
-        lasting=lasting.lasting_outcomes(report.filters),  # na afloop, 6 and 12 months (reports/lasting.py)
+        args=figures.report.filters.as_args(),
+        onward=figures.onward,  # verwezen naar (reports/onward.py)
+        lasting=figures.lasting,  # na afloop, 6 and 12 months (reports/lasting.py)
     )
 
 
@@ -78,10 +79,8 @@ def _export(extension: str, download):
     form = _filter_form()
     if form.errors:
         return Response("Kies geldige filters voor de export.", status=422, mimetype="text/plain")
-    report = build_report(form.filters())
-    tables = report_tables(
-        report, _filter_labels(form), onward.onward_referrals(report.filters), lasting.lasting_outcomes(report.filters)
-    )
+    figures = report_figures(form.filters())
+    tables = report_tables(figures.report, _filter_labels(form), figures.onward, figures.lasting)
     return download(tables, _export_name(form, extension))
 
 

@@ -1,0 +1,70 @@
+"""The report's figures, built once per version of the data and then served from memory.
+
+A report at 100 times the pilot reads every maatwerk line of three years; its figures change only when
+data does. The key is the data version (core/data_version.py: bumped in the same transaction as every
+change), the day in Hengelo (figures such as "due" depend on it) and the filters, so a cached report is
+never older than the data the request would read. The cache is per process and small (a few dozen
+reports); each app server builds a report once per change. The page, the exports and the PDF share it.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import current_app
+
+from blueprints.reports import lasting, onward
+from blueprints.reports.figures import Filters, Report, build_report
+from core import data_version
+from core.localtime import local_now
+from models import db
+
+SIZE = 48
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    report: Report
+    onward: object  # reports/onward.OnwardFigures: verwezen naar
+    lasting: object  # reports/lasting.LastingFigures: na afloop, 6 and 12 months
+
+
+class _Store:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > SIZE:
+                self.entries.popitem(last=False)
+
+
+def _store() -> _Store:
+    return current_app.extensions.setdefault("pj_report_cache", _Store())
+
+
+def _build(filters: Filters) -> ReportFigures:
+    return ReportFigures(build_report(filters), onward.onward_referrals(filters), lasting.lasting_outcomes(filters))
+
+
+def report_figures(filters: Filters) -> ReportFigures:
+    """The figures for these filters: from memory when nothing changed since they were built."""
+    version = data_version.current(db.session)
+    if version is None:  # no version row (an emptied database): nothing to key on, so build every time
+        return _build(filters)
+    key = (version, local_now().date(), tuple(sorted(filters.as_args().items())))
+    figures = _store().get(key)
+    if figures is None:
+        figures = _build(filters)
+        _store().put(key, figures)
+    return figures
