@@ -52,7 +52,8 @@ def test_every_kind_of_loose_end_is_listed_and_closed_ones_are_not(app):
     assert [c.id for c in ends.commitments] == [open_commitment.id]
     assert [c.id for c in ends.conversations] == [planned.id]
     assert len(ends.links) == 1 and ends.needs_followup and ends.declined == []
-    assert ends.count == 5
+    assert [c.id for c in ends.contracts] == [_contract.id]  # its first version still waits for signatures
+    assert ends.count == 6
     # An expired link is no loose end any more.
     assert closing.loose_ends(participant, now=ends.links[0].expires_at + timedelta(seconds=1)).links == []
 
@@ -136,7 +137,8 @@ def test_closing_resolves_every_loose_end_in_one_step(app, client):
     )
     db.session.commit()
     db.session.expire_all()
-    assert ends.count == 8  # 2 requests, 2 commitments, 1 conversation, 1 link, 1 decline alert, the flag
+    # 2 requests, 2 commitments, 1 conversation, 1 link, 1 decline alert, 1 contract waiting, the flag
+    assert ends.count == 9
     p = db.session.get(Participant, f.participant.id)
     assert p.status == "uitgevallen" and p.dropout_reason == "Verhuisd naar Groningen"
     # Requests: one withdrawn (asked by another coach), one kept with the reason finance will see.
@@ -201,7 +203,7 @@ def test_a_close_out_without_a_choice_or_with_control_characters_saves_nothing(a
     db.session.rollback()
     db.session.expire_all()
     assert db.session.get(Participant, f.participant.id).status == "actief"
-    assert closing.loose_ends(f.participant).count == 8
+    assert closing.loose_ends(f.participant).count == 9
     assert _audit("withdraw") == [] and _audit("opvolging_gewist") == []
 
 
@@ -311,3 +313,39 @@ def test_the_coach_clears_the_followup_flag_with_a_reason(client, login_as):
     assert followup.refresh_followup(p) is False
     make_conversation(p, utcnow() + timedelta(minutes=2), attendance="niet_verschenen")
     assert followup.refresh_followup(p) is True
+
+
+def test_closing_ends_the_contract_in_force_and_withdraws_its_open_proposal(app):
+    """A closed file leaves nothing to sign: the partner is no longer asked, the contract is ended, audited."""
+    from blueprints.contracts.queries import partner_waiting
+    from tests.test_contracts_proposals import _propose, _signed_v1
+
+    world = make_world(participant_kw={"status": "actief"})
+    contract, v1 = _signed_v1(world)
+    v2 = _propose(world, contract)
+    partner_user = world["partner_users"][0]
+    assert [v.id for v, _ in partner_waiting(partner_user)] == [v2.id]
+
+    ends = closing.loose_ends(world["participant"])
+    assert [c.id for c in ends.contracts] == [contract.id]
+    assert closing.contract_on_closing(contract) == ("end", v1)
+    closing.close_file(world["participant"], world["coach"], "afgerond", date.today(), outcome="betaald_werk")
+    db.session.commit()
+    db.session.expire_all()
+
+    assert (v1.status, v2.status) == ("beeindigd", "ingetrokken")
+    assert v1.close_reason == closing.CONTRACT_REASON
+    assert partner_waiting(partner_user) == []
+    assert closing.loose_ends(world["participant"]).contracts == []
+
+
+def test_closing_withdraws_a_first_version_that_still_waits(client, login_as):
+    world = make_world(participant_kw={"status": "actief"})
+    contract, version, _token = make_sent(world)
+    login_as(user=world["coach"])
+    page = client.get(f"/deelnemers/{world['participant'].id}/status?naar=uitgevallen")
+    assert f"Versie 1 van het inspanningscontract {contract.reference} wacht nog op handtekeningen" in page.text
+    closing.close_file(world["participant"], world["coach"], "uitgevallen", date.today(), reason="Verhuisd")
+    db.session.commit()
+    db.session.expire_all()
+    assert version.status == "ingetrokken"

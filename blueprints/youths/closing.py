@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.budget.periods import PeriodClosed
 from blueprints.budget.rules import BudgetError, keep_request_on_closing, withdraw_request
+from blueprints.contracts import rules as contract_rules
+from blueprints.contracts import signing as contract_signing
 from blueprints.contracts.alerts import clear_decline_alert, decline_alerts
 from blueprints.contracts.links import revoke_open_links
 from blueprints.mijn import reminders
@@ -35,6 +37,7 @@ from models import (
     CommitmentStatus,
     Contract,
     ContractSigningLink,
+    ContractStatus,
     ContractVersion,
     Conversation,
     MaatwerkRequest,
@@ -45,6 +48,7 @@ from models import (
     utcnow,
 )
 
+S = ContractStatus
 WITHDRAW, KEEP = "intrekken", "houden"
 REQUEST_CHOICES = {WITHDRAW: "Intrekken", KEEP: "Laten staan: financiën beslist (met reden)"}
 COMMITMENT_CHOICES = {
@@ -54,6 +58,7 @@ COMMITMENT_CHOICES = {
 REASON_MAX = 1000
 CLOSED_NOTE = "Dossier afgesloten"  # on commitment histories and cancelled conversations
 LINK_REASON = "het dossier is afgesloten"
+CONTRACT_REASON = "Het dossier is afgesloten."
 
 
 class ClosingError(ValueError):
@@ -71,11 +76,13 @@ class LooseEnds:
     conversations: list[Conversation] = field(default_factory=list)
     links: list[ContractSigningLink] = field(default_factory=list)
     declined: list[ContractVersion] = field(default_factory=list)
+    # Contracts with a version in force (ended on closing) or one waiting for signatures (withdrawn).
+    contracts: list[Contract] = field(default_factory=list)
     needs_followup: bool = False
 
     @property
     def count(self) -> int:
-        lists = (self.requests, self.commitments, self.conversations, self.links, self.declined)
+        lists = (self.requests, self.commitments, self.conversations, self.links, self.declined, self.contracts)
         return sum(len(items) for items in lists) + int(self.needs_followup)
 
 
@@ -98,7 +105,7 @@ def commitment_field(commitment_id: int) -> str:
 
 
 def loose_ends(participant: Participant, now: datetime | None = None) -> LooseEnds:
-    """What is still open for `participant` (5 queries). `now` is naive UTC, as the columns are."""
+    """What is still open for `participant` (7 queries). `now` is naive UTC, as the columns are."""
     now = now or utcnow()
     pid = participant.id
     return LooseEnds(
@@ -143,8 +150,25 @@ def loose_ends(participant: Participant, now: datetime | None = None) -> LooseEn
             )
         ),
         declined=decline_alerts(pid),  # contracts feature: the same rule as the start page
+        contracts=list(
+            db.session.scalars(
+                select(Contract)
+                .where(
+                    Contract.participant_id == pid,
+                    Contract.versions.any(ContractVersion.status.in_((S.ACTIEF.value, *contract_rules.OPEN_VALUES))),
+                )
+                .options(selectinload(Contract.versions))
+                .order_by(Contract.id)
+            )
+        ),
         needs_followup=bool(participant.needs_followup),
     )
+
+
+def contract_on_closing(contract: Contract) -> tuple[str, ContractVersion | None]:
+    """What closing does with this contract: ("end", version in force) or ("withdraw", the open version)."""
+    in_force = contract_rules.version_in_force(contract)
+    return ("end", in_force) if in_force is not None else ("withdraw", contract_rules.open_version(contract))
 
 
 def check_choices(ends: LooseEnds, requests: dict[int, RequestChoice], commitments: dict[int, str]) -> None:
@@ -219,6 +243,15 @@ def close_file(
         revoke_open_links(version, actor, now, reason=LINK_REASON)
     for version in ends.declined:
         clear_decline_alert(version, actor, LINK_REASON, now)
+    for contract in ends.contracts:
+        action, version = contract_on_closing(contract)
+        try:
+            if action == "end":  # an open proposal is withdrawn with it
+                contract_signing.end_contract(contract, CONTRACT_REASON, actor, now)
+            elif version is not None:
+                contract_signing.withdraw_version(version, LINK_REASON, actor, now)
+        except contract_signing.SigningError as error:
+            raise ClosingError(f"Contract {contract.reference}: {error}") from error
     if ends.needs_followup:
         followup.clear_followup(participant, CLOSED_NOTE, now)
     # Last before the move: the participant's calendar still gets the CANCEL while the file is open.
