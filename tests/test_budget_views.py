@@ -295,3 +295,25 @@ def test_a_filter_value_outside_the_list_answers_422_with_the_message(client, fi
     response = client.get(f"/financien/{YEAR}?status=onzin")
     assert response.status_code == 422
     assert "Ongeldige keuze" in response.text
+
+
+def test_after_a_handover_the_files_coach_sees_and_withdraws_a_colleagues_request(client, login_as):
+    """The request stays with the file: the coach who took it over opens it and takes it back; others do not."""
+    make_year(2026)
+    earlier, now_coach, other = make_user("coach"), make_user("coach"), make_user("coach")
+    participant = make_participant(coach_id=now_coach.id)
+    waiting = make_request(participant=participant, coach=earlier)
+
+    login_as(user=other)
+    assert client.get(f"/financien/aanvragen/{waiting.id}").status_code == 404
+    assert client.post(f"/financien/aanvragen/{waiting.id}/intrekken").status_code == 404
+    assert db.session.get(MaatwerkRequest, waiting.id).status == "aangevraagd"
+
+    login_as(user=now_coach)
+    page = client.get(f"/financien/aanvragen/{waiting.id}")
+    assert page.status_code == 200 and "Aanvraag intrekken" in page.text
+    section = client.get(f"/deelnemers/{participant.id}?tab=maatwerk")
+    assert f'href="/financien/aanvragen/{waiting.id}"' in section.text
+    client.post(f"/financien/aanvragen/{waiting.id}/intrekken")
+    db.session.expire_all()
+    assert db.session.get(MaatwerkRequest, waiting.id).status == "ingetrokken"

@@ -52,8 +52,14 @@ class BudgetError(ValueError):
 
 
 def may_see_request(user: User, maatwerk: MaatwerkRequest) -> bool:
-    """Finance sees every request; a coach only the requests they made."""
-    return user.role != Role.COACH.value or maatwerk.requested_by_id == user.id
+    """Finance sees every request; a coach the requests they made and those of the files they coach now
+    (after a handover the new coach takes over what still waits)."""
+    return user.role != Role.COACH.value or user.id in (maatwerk.requested_by_id, maatwerk.participant.coach_id)
+
+
+def may_withdraw_request(user: User, maatwerk: MaatwerkRequest) -> bool:
+    """Who asked for it, or the coach of the file now, takes a request back before a decision."""
+    return user.role == Role.COACH.value and user.id in (maatwerk.requested_by_id, maatwerk.participant.coach_id)
 
 
 # --------------------------------------------------------------------------- pot figures
@@ -512,8 +518,8 @@ def withdraw_request(
     if closing:
         if user.role != Role.COACH.value:
             raise BudgetError("Alleen een life-coach kan een aanvraag intrekken bij het afsluiten van een dossier.")
-    elif request.requested_by_id != user.id:
-        raise BudgetError("Alleen wie de aanvraag deed, kan hem intrekken.")
+    elif not may_withdraw_request(user, request):
+        raise BudgetError("Alleen wie de aanvraag deed of de life-coach van het dossier kan hem intrekken.")
     if request.status != RequestStatus.AANGEVRAAGD.value:
         raise BudgetError("Er is al over deze aanvraag beslist; intrekken kan niet meer.")
     _ensure_open(today, "Het intrekken")

@@ -49,6 +49,7 @@ from blueprints.budget.rules import (
     figures_for,
     mark_paid,
     may_see_request,
+    may_withdraw_request,
     pot_figures,
     pot_for,
     record_invoice,
@@ -92,7 +93,7 @@ def get_year_or_404(year: int) -> BudgetYear:
 
 
 def get_request_or_404(request_id: int) -> MaatwerkRequest:
-    """Finance sees every request; a coach only the requests they made."""
+    """Finance sees every request; a coach those they made and those of the files they coach (rules)."""
     maatwerk = db.session.get(MaatwerkRequest, request_id)
     if maatwerk is None:
         abort(404)
@@ -270,7 +271,7 @@ def pay(request_id: int):
 
 
 @bp.route("/aanvragen/<int:request_id>/intrekken", methods=["POST"])
-@allow("coach", only=may_see_request)
+@allow("coach", only=may_withdraw_request)
 def withdraw(request_id: int):
     maatwerk = get_request_or_404(request_id)
     refused = _commit(lambda: withdraw_request(maatwerk, current_user))
