@@ -2,12 +2,13 @@
 with the same filters; finance sees names and money only; partners have no report; 2 queries a page."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from blueprints.reports.drilldown import CELLS, PER_PAGE, people_behind
 from blueprints.reports.figures import Filters, build_report
+from models import db
 from tests.conftest import count_queries, make_participant
 from tests.factories_reports import add_bulk, build_known_dataset
 
@@ -114,3 +115,13 @@ def test_paginated_with_a_fixed_query_count(client, login_as, data):
     second = client.get(url + "&pagina=2")
     assert len(re.findall(r'href="/deelnemers/\d+"', second.text)) == 7
     assert client.get(url + "&pagina=9").status_code == 200
+
+
+def test_a_planned_start_is_no_inflow_yet(app):
+    """Inflow counts trajectories that started by today; a registration starting next month is not 'gestart'."""
+    make_participant(status="actief", start_date=date.today() - timedelta(days=30))
+    make_participant(status="aangemeld", start_date=date.today() + timedelta(days=20))
+    db.session.commit()
+    report = build_report(Filters())
+    assert report.inflow_total == 1
+    assert max((m.year, m.month) for m in report.inflow) <= (date.today().year, date.today().month)

@@ -28,7 +28,7 @@ from sqlalchemy import and_, case, exists, extract, func, literal, null, or_, se
 
 from blueprints.budget.rules import pot_figures
 from blueprints.youths.coach_history import coached_by
-from core.localtime import local_midnight_utc
+from core.localtime import local_midnight_utc, local_now
 from core.money import CENT, cents_sum, from_cents
 from core.percent import percent_of
 from models import (
@@ -229,8 +229,11 @@ class MonthCount:
 
 
 def inflow_condition(filters: Filters):
-    """SQL on Participant: started in the period, for the coach who had the file at the start."""
-    condition = _participant_selected(filters, at=Participant.start_date)
+    """SQL on Participant: started in the period (by today: a planned start is no inflow yet), for the
+    coach who had the file at the start."""
+    condition = and_(
+        _participant_selected(filters, at=Participant.start_date), Participant.start_date <= local_now().date()
+    )
     if filters.year:
         condition = and_(condition, Participant.start_date.between(filters.start, filters.end))
     return condition
