@@ -105,6 +105,8 @@ def test_a_new_link_replaces_the_old_one(app):
         ({"role": "baas"}, "Kies een rol."),
         ({"role": "partner", "organisation": "99999999999999999999"}, "Een partner hoort bij precies één organisatie"),
         ({"role": "partner", "organisation": "١"}, "Een partner hoort bij precies één organisatie"),
+        # A full-width look-alike of an existing address would be a second account for the same name.
+        ({"email": "ｂｅｓｔａａｔ@roc.test"}, "Gebruik in het e-mailadres geen accenten, brede of bijzondere tekens."),
     ],
 )
 def test_bad_input_gets_a_dutch_message_422_and_saves_nothing(client, login_as, data, field_message):
@@ -116,6 +118,13 @@ def test_bad_input_gets_a_dutch_message_422_and_saves_nothing(client, login_as, 
     assert field_message in response.text
     assert db.session.scalar(select(db.func.count(User.id))) == before
     assert db.session.scalar(select(OutboxMessage)) is None
+
+
+def test_the_municipality_is_no_partner_organisation(client, login_as):
+    municipality = make_org(name="Gemeente Hengelo", kind="gemeente")
+    login_as("beheer")
+    response = _new_user(client, role="partner", organisation=str(municipality.id))
+    assert response.status_code == 422 and "De gemeente is geen partnerorganisatie." in response.text
 
 
 def test_a_coach_cannot_have_an_organisation(client, login_as):

@@ -16,7 +16,7 @@ from blueprints.auth.totp import reset_second_factor
 from core.audit import record
 from core.forms import CONTROL_CHARACTERS, EMAIL_MESSAGE, is_email_address
 from core.messaging import queue_email
-from models import Organisation, PasswordSetLink, Role, User, db, utcnow
+from models import Organisation, OrganisationKind, PasswordSetLink, Role, User, db, utcnow
 
 
 def disable_user(user: User) -> None:
@@ -43,6 +43,10 @@ def reset_user_second_factor(user: User) -> None:
 PASSWORD_LINK_VALID_FOR = timedelta(hours=48)
 PARTNER_NEEDS_ORGANISATION = "Een partner hoort bij precies één organisatie: kies de organisatie."
 ONLY_PARTNERS_HAVE_ORGANISATION = "Alleen partners horen bij een organisatie."
+MUNICIPALITY_IS_NO_PARTNER = (
+    "De gemeente is geen partnerorganisatie. Geef medewerkers van de gemeente de rol life-coach, financiën of beheer."
+)
+PLAIN_EMAIL = "Gebruik in het e-mailadres geen accenten, brede of bijzondere tekens."
 BAD_CHARACTERS = "Er staan tekens in die we niet kunnen opslaan. Typ de tekst opnieuw."
 
 
@@ -56,6 +60,8 @@ def account_problems(
     problems: dict[str, str] = {}
     if any(c in CONTROL_CHARACTERS for c in email) or not is_email_address(email) or len(email) > 254:
         problems["email"] = EMAIL_MESSAGE
+    elif not email.isascii():  # a full-width or accented look-alike of an address would be a second account
+        problems["email"] = PLAIN_EMAIL
     else:
         other = find_user(email)
         if other is not None and (user is None or other.id != user.id):
@@ -68,6 +74,8 @@ def account_problems(
         problems["role"] = "Kies een rol."
     elif role == Role.PARTNER and organisation is None:
         problems["organisation"] = PARTNER_NEEDS_ORGANISATION
+    elif role == Role.PARTNER and organisation.kind == OrganisationKind.GEMEENTE:
+        problems["organisation"] = MUNICIPALITY_IS_NO_PARTNER
     elif role != Role.PARTNER and organisation is not None:
         problems["organisation"] = ONLY_PARTNERS_HAVE_ORGANISATION
     return problems
