@@ -123,6 +123,14 @@ def test_intake_registers_an_eligible_participant(client, coach):
     assert change.to_status == "aangemeld" and change.changed_by_id == coach.id
 
 
+def test_a_far_start_date_gets_one_message_at_its_field(client, coach):
+    """The age check needs a valid start date: a start in 9999 does not also make the person 7999 years old."""
+    response = client.post("/deelnemers/nieuw", data=intake_data(coach_id=str(coach.id), start_date="9999-12-31"))
+    assert response.status_code == 422
+    assert "jaar oud" not in response.text and "7999" not in response.text
+    assert db.session.scalar(select(Participant)) is None
+
+
 def test_intake_refuses_ineligible_with_dutch_message_and_saves_nothing(client, coach):
     start = TODAY + timedelta(days=14)
     too_young = (start.replace(year=start.year - 22)).isoformat()

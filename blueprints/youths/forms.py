@@ -103,7 +103,7 @@ class IntakeForm(FlaskForm):
         "Geboortedatum",
         validators=[
             InputRequired(DATE_ERROR),
-            date_between(lambda: date(1950, 1, 1), date.today, "Vul een geboortedatum in het verleden in."),
+            date_between(lambda: date(1950, 1, 1), date.today, "Vul een geboortedatum in tussen 1950 en vandaag."),
         ],
     )
     email = StringField(
@@ -161,7 +161,8 @@ class IntakeForm(FlaskForm):
         if self.exception.data and not (self.exception_reason.data or "").strip():
             self.exception_reason.errors.append("Vul de reden van de uitzondering in.")
             valid = False
-        if self.date_of_birth.data and self.start_date.data and not self.date_of_birth.errors:
+        dates_valid = not (self.date_of_birth.errors or self.start_date.errors)
+        if self.date_of_birth.data and self.start_date.data and dates_valid:
             result = eligibility.check(self.date_of_birth.data, self.has_startkwalificatie.data, self.start_date.data)
             self.eligibility = result
             if not result.eligible and not self.exception.data:
@@ -202,7 +203,7 @@ class StatusForm(FlaskForm):
         default=date.today,
         validators=[
             InputRequired(DATE_ERROR),
-            date_between(lambda: EARLIEST, date.today, "Kies een datum tot en met vandaag."),
+            date_between(lambda: EARLIEST, date.today, "Kies een datum tussen 2020 en vandaag."),
         ],
     )
     outcome = SelectField("Uitstroom", choices=choices(COMPLETION_OUTCOMES, "Kies de uitstroom"), default="")
@@ -272,7 +273,7 @@ class OutcomeCorrectionForm(FlaskForm):
         "Datum van de uitstroom",
         validators=[
             InputRequired(DATE_ERROR),
-            date_between(lambda: EARLIEST, date.today, "Kies een datum tot en met vandaag."),
+            date_between(lambda: EARLIEST, date.today, "Kies een datum tussen 2020 en vandaag."),
         ],
     )
     note = TextAreaField(
@@ -313,7 +314,7 @@ class AssessmentForm(FlaskForm):
         default=date.today,
         validators=[
             InputRequired(DATE_ERROR),
-            date_between(lambda: EARLIEST, date.today, "Kies een datum tot en met vandaag."),
+            date_between(lambda: EARLIEST, date.today, "Kies een datum tussen 2020 en vandaag."),
         ],
     )
     kind = SelectField("Soort meting", choices=ASSESSMENT_KINDS)
