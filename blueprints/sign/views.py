@@ -72,8 +72,10 @@ def check(token):
             log_event(link.version.contract, "opened", link.version, None, label=f"tekenlink {link.id}")
             db.session.commit()
             return redirect_after_post(url_for("sign.contract", token=token))
+        # This try's own outcome, read before the commit expires it: a later try may lock the link meanwhile.
+        locked = link.revoked_at is not None
         db.session.commit()
-        if link.revoked_at is not None:
+        if locked:
             return render("sign/problem.html", problem=links.PROBLEMS["locked"], status=410)
         form.date_of_birth.errors.append("Deze geboortedatum klopt niet. Probeer het nog eens.")
     return render("sign/start.html", form=form, token=token, first_name=_first_name(link), status=422)
