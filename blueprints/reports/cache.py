@@ -9,6 +9,7 @@ reports); each app server builds a report once per change. The page, the exports
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -57,14 +58,31 @@ def _build(filters: Filters) -> ReportFigures:
     return ReportFigures(build_report(filters), onward.onward_referrals(filters), lasting.lasting_outcomes(filters))
 
 
+def _cached(key: tuple | None, build: Callable):
+    if key is None:  # no version row (an emptied database): nothing to key on, so build every time
+        return build()
+    value = _store().get(key)
+    if value is None:
+        value = build()
+        _store().put(key, value)
+    return value
+
+
+def _key(filters: Filters) -> tuple | None:
+    version = data_version.current(db.session)
+    if version is None:
+        return None
+    return (version, local_now().date(), tuple(sorted(filters.as_args().items())))
+
+
 def report_figures(filters: Filters) -> ReportFigures:
     """The figures for these filters: from memory when nothing changed since they were built."""
-    version = data_version.current(db.session)
-    if version is None:  # no version row (an emptied database): nothing to key on, so build every time
-        return _build(filters)
-    key = (version, local_now().date(), tuple(sorted(filters.as_args().items())))
-    figures = _store().get(key)
-    if figures is None:
-        figures = _build(filters)
-        _store().put(key, figures)
-    return figures
+    return _cached(_key(filters), lambda: _build(filters))
+
+
+def report_body(filters: Filters, role: str, render: Callable[[ReportFigures], str]) -> str:
+    """The report's HTML body (no form, no token, nothing of the session in it): its links depend only on
+    the role (who may open which list), so it is kept per role; `render` makes it from the figures."""
+    figures_key = _key(filters)  # one read of the version for both entries
+    body_key = None if figures_key is None else (*figures_key, "body", role)
+    return _cached(body_key, lambda: render(_cached(figures_key, lambda: _build(filters))))

@@ -1,10 +1,11 @@
 """Report pages: the pilot report (page or htmx fragment) and its CSV/XLSX export, same filters."""
 
-from flask import Response, abort, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from blueprints.reports import bp
-from blueprints.reports.cache import report_figures
+from blueprints.reports.cache import report_body, report_figures
 from blueprints.reports.charts import charts_for
 from blueprints.reports.drilldown import find_cell, may_open, people_behind
 from blueprints.reports.exports import report_tables
@@ -52,17 +53,24 @@ def index():
     form = _filter_form()
     if form.errors:
         return render("reports/index.html", "reports/partials/report.html", status=422, form=form, report=None)
-    figures = report_figures(form.filters())
-    return render(
-        "reports/index.html",
-        "reports/partials/report.html",
-        form=form,
-        report=figures.report,
-        charts=charts_for(figures.report),
-        labels=_filter_labels(form),
-        args=figures.report.filters.as_args(),
-        onward=figures.onward,  # verwezen naar (reports/onward.py)
-        lasting=figures.lasting,  # na afloop, 6 and 12 months (reports/lasting.py)
+    filters = form.filters()
+    labels = _filter_labels(form)
+    body = report_body(filters, current_user.role, lambda figures: _report_html(figures, labels))
+    return render("reports/index.html", "reports/partials/report_body.html", form=form, body=body)
+
+
+def _report_html(figures, labels: dict) -> Markup:
+    # Markup of a template Jinja rendered with autoescape: kept as HTML, never escaped twice.
+    return Markup(  # noqa: S704
+        render_template(
+            "reports/partials/report.html",
+            report=figures.report,
+            charts=charts_for(figures.report),
+            labels=labels,
+            args=figures.report.filters.as_args(),
+            onward=figures.onward,  # verwezen naar (reports/onward.py)
+            lasting=figures.lasting,  # na afloop, 6 and 12 months (reports/lasting.py)
+        )
     )
 
 
