@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, StopValidation, ValidationError
+from wtforms.validators import Email, Length, StopValidation, ValidationError
 from wtforms.widgets import Select
 
 from core.input import (
@@ -163,6 +163,11 @@ def form_status(form) -> int:
     """The status a form page answers with: 422 when the form has errors (htmx is configured to
     swap 422 responses, so the messages show at the fields), else 200."""
     return 422 if form.errors else 200
+
+
+def max_length(limit: int) -> Length:
+    """The length check with the house message ("Hoogstens 500 tekens."), not WTForms' default wording."""
+    return Length(max=limit, message=f"Hoogstens {limit} tekens.")
 
 
 # E-mail addresses are checked by email-validator (WTForms' `Email`), never by a hand-written pattern.

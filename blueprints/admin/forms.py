@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import choice_values, select_choices
+from core.forms import choice_values, max_length, select_choices
 from models import ROLE_LABELS, Role
 
 
@@ -12,7 +12,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a search form: GET, changes nothing
 
-    actor = StringField("Wie (e-mailadres)", validators=[Optional(), Length(max=254)])
+    actor = StringField("Wie (e-mailadres)", validators=[Optional(), max_length(254)])
     object_type = SelectField("Soort gegeven", choices=[], validate_choice=False)
     action = SelectField("Actie", choices=[], validate_choice=False)
     object_id = IntegerField(
@@ -20,7 +20,7 @@ class AuditFilterForm(FlaskForm):
     )
     date_from = DateField("Vanaf", validators=[Optional()])
     date_to = DateField("Tot en met", validators=[Optional()])
-    groep = StringField("Actie", validators=[Optional(), Length(max=32)])
+    groep = StringField("Actie", validators=[Optional(), max_length(32)])
 
     def validate_object_type(self, field):
         if field.data and field.data not in choice_values(field):

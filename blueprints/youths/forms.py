@@ -20,7 +20,7 @@ from wtforms.widgets import Select, html_params
 
 from blueprints.youths import eligibility
 from blueprints.youths.workflow import COMPLETION_OUTCOMES
-from core.forms import email_address, no_control_characters, select_choices
+from core.forms import email_address, max_length, no_control_characters, select_choices
 from core.localtime import local_now
 from models import (
     ATTENDANCE_LABELS,
@@ -97,8 +97,8 @@ class ParticipantFilterForm(FlaskForm):
 
 
 class IntakeForm(FlaskForm):
-    first_name = StringField("Voornaam", validators=[DataRequired(REQUIRED), Length(max=100)])
-    last_name = StringField("Achternaam", validators=[DataRequired(REQUIRED), Length(max=100)])
+    first_name = StringField("Voornaam", validators=[DataRequired(REQUIRED), max_length(100)])
+    last_name = StringField("Achternaam", validators=[DataRequired(REQUIRED), max_length(100)])
     date_of_birth = DateField(
         "Geboortedatum",
         validators=[
@@ -110,7 +110,7 @@ class IntakeForm(FlaskForm):
         "E-mailadres",
         validators=[
             Optional(),
-            Length(max=254),
+            max_length(254),
             email_address("Vul een geldig e-mailadres in."),
         ],
     )
@@ -118,11 +118,11 @@ class IntakeForm(FlaskForm):
         "Telefoonnummer",
         validators=[
             Optional(),
-            Length(max=30),
+            max_length(30),
             Regexp(r"^[0-9+() -]{6,30}$", message="Vul een geldig telefoonnummer in."),
         ],
     )
-    address = StringField("Adres", validators=[Optional(), Length(max=300)])
+    address = StringField("Adres", validators=[Optional(), max_length(300)])
     highest_education = SelectField(
         "Hoogst gevolgde opleiding", choices=EDUCATION_CHOICES, validators=[InputRequired("Kies een opleiding.")]
     )
@@ -145,7 +145,7 @@ class IntakeForm(FlaskForm):
         ],
     )
     exception = BooleanField("Uitzondering maken op de toelatingsregels")
-    exception_reason = TextAreaField("Reden van de uitzondering", validators=[Optional(), Length(max=1000)])
+    exception_reason = TextAreaField("Reden van de uitzondering", validators=[Optional(), max_length(1000)])
     # The same-person step (youths/same_person.py): "" not asked yet, "nieuw" someone else, or the id of
     # the person this new trajectory belongs to (a re-entry).
     person = HiddenField(
@@ -207,8 +207,8 @@ class StatusForm(FlaskForm):
         ],
     )
     outcome = SelectField("Uitstroom", choices=choices(COMPLETION_OUTCOMES, "Kies de uitstroom"), default="")
-    note = TextAreaField("Toelichting", validators=[Optional(), Length(max=2000)])
-    reason = TextAreaField("Reden van uitval", validators=[Optional(), Length(max=1000)])
+    note = TextAreaField("Toelichting", validators=[Optional(), max_length(2000)])
+    reason = TextAreaField("Reden van uitval", validators=[Optional(), max_length(1000)])
     not_started_reason = SelectField(
         "Waarom start het perspectiefjaar niet?",
         choices=choices(NOT_STARTED_REASON_LABELS, "Kies een reden"),
@@ -293,7 +293,7 @@ class OutcomeCorrectionForm(FlaskForm):
 class ExtendForm(FlaskForm):
     new_end = DateField("Nieuwe einddatum", validators=[InputRequired(DATE_ERROR)])
     reason = TextAreaField(
-        "Reden van de verlenging", validators=[DataRequired("Vul de reden van de verlenging in."), Length(max=1000)]
+        "Reden van de verlenging", validators=[DataRequired("Vul de reden van de verlenging in."), max_length(1000)]
     )
 
 
@@ -326,7 +326,7 @@ class AssessmentForm(FlaskForm):
         choices=LADDER_CHOICES,
         validators=[InputRequired("Kies een trede.")],
     )
-    note = TextAreaField("Toelichting", validators=[Optional(), Length(max=4000)])
+    note = TextAreaField("Toelichting", validators=[Optional(), max_length(4000)])
 
     def validate_growth_rung(self, field):
         if field.errors or self.ladder_rung.errors:
@@ -362,7 +362,7 @@ class GoalForm(FlaskForm):
         choices=choices(ZRM_DOMAIN_LABELS, "Kies een leefgebied"),
         validators=[InputRequired("Kies een leefgebied.")],
     )
-    description = TextAreaField("Doel", validators=[DataRequired("Beschrijf het doel."), Length(max=1000)])
+    description = TextAreaField("Doel", validators=[DataRequired("Beschrijf het doel."), max_length(1000)])
     target_date = DateField(
         "Streefdatum",
         validators=[
@@ -405,7 +405,7 @@ class SharedOptionsSelect(Select):
 
 
 class ActionForm(FlaskForm):
-    description = StringField("Actie", validators=[DataRequired("Beschrijf de actie."), Length(max=500)])
+    description = StringField("Actie", validators=[DataRequired("Beschrijf de actie."), max_length(500)])
     who = SelectField(
         "Wie doet het", choices=[], validators=[InputRequired("Kies wie de actie doet.")], widget=SharedOptionsSelect()
     )
@@ -427,9 +427,9 @@ class ConversationForm(FlaskForm):
     )
     kind = SelectField("Soort gesprek", choices=choices(CONVERSATION_KIND_LABELS))
     attendance = SelectField("Aanwezigheid", choices=choices(ATTENDANCE_LABELS))
-    cancel_reason = StringField("Reden van afmelden", validators=[Optional(), Length(max=500)])
-    summary = TextAreaField("Verslag (vertrouwelijk)", validators=[Optional(), Length(max=5000)])
-    next_action = StringField("Volgende actie", validators=[Optional(), Length(max=500)])
+    cancel_reason = StringField("Reden van afmelden", validators=[Optional(), max_length(500)])
+    summary = TextAreaField("Verslag (vertrouwelijk)", validators=[Optional(), max_length(5000)])
+    next_action = StringField("Volgende actie", validators=[Optional(), max_length(500)])
     # Practical information for the participant: shown in Mijn Perspectiefjaar and in the reminder.
     location = StringField(
         "Plaats", validators=[Optional(), Length(max=200, message="Hoogstens 200 tekens."), no_control_characters]
