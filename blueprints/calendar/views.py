@@ -5,7 +5,7 @@ The feed URL itself is public but token-gated (`feed.py`): a calendar app cannot
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Response, abort, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -24,7 +24,11 @@ OPEN_STATUSES = ("aangemeld", "intake", "actief")
 def _view_args() -> tuple[date, str]:
     today = local_now().date()
     who = request.args.get("wie", agenda.MINE)
-    return agenda.parse_day(request.args.get("datum"), today), who if who in agenda.WHO_LABELS else agenda.MINE
+    asked = request.args.get("datum")
+    day = agenda.parse_day(asked, today)
+    if asked and day == today and asked != today.isoformat():  # say so, instead of silently showing today
+        flash("Die datum kunnen we niet tonen (kies een dag tussen 2020 en 2040). U ziet nu vandaag.", "warning")
+    return day, who if who in agenda.WHO_LABELS else agenda.MINE
 
 
 def _coach_filter(who: str) -> int | None:
