@@ -109,6 +109,7 @@ def test_filters_who_kind_action_and_period_with_dutch_errors(client, login_as):
         ("?date_from=3000-01-01", "Deze datum ligt te ver weg."),
         ("?date_from=2026-05-02&date_to=2026-05-01", "vóór de datum bij"),
         ("?object_id=0", "Vul een nummer van 1 of hoger in."),
+        ("?object_id=٣", "Vul een nummer in met de cijfers 0 tot en met 9."),  # Arabic-Indic 3
     ]:
         response = client.get("/beheer/auditlog" + bad)
         assert response.status_code == 422, bad

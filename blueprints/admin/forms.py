@@ -22,6 +22,11 @@ class AuditFilterForm(FlaskForm):
     date_to = DateField("Tot en met", validators=[Optional()])
     groep = StringField("Actie", validators=[Optional(), max_length(32)])
 
+    def validate_object_id(self, field):
+        # int() reads Arabic-Indic and full-width digits too; every other number field of the app refuses them.
+        if field.raw_data and field.raw_data[0] and not field.raw_data[0].strip().isascii():
+            raise ValidationError("Vul een nummer in met de cijfers 0 tot en met 9.")
+
     def validate_object_type(self, field):
         if field.data and field.data not in choice_values(field):
             raise ValidationError("Kies een soort gegeven uit de lijst.")
