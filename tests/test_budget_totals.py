@@ -123,3 +123,11 @@ def test_dashboard_figures_from_totals_equal_the_requests(app):
     assert data["burn"]["monthly"][1] == Decimal("500.50")
     filtered = dashboard(2026, Filters(status="afgewezen"), 1, today=TODAY)
     assert filtered["average"]["total"] == Decimal("999.99") and filtered["top"][0]["count"] == 1
+
+
+def test_the_burn_chart_axis_has_round_amounts():
+    from blueprints.budget.queries import chart_geometry, nice_top
+
+    assert nice_top(Decimal("190850")) == 200000 and nice_top(Decimal("99")) == 100
+    ticks = chart_geometry([Decimal("12000")], Decimal("173500"), Decimal("150000"), 1)["ticks"]
+    assert [t["value"] for t in ticks] == [0, 50000, 100000, 150000, 200000]

@@ -248,11 +248,25 @@ def burn(year: int, figures: dict, today: date, totals: list[MaatwerkTotal]) -> 
     }
 
 
+NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+
+
+def nice_top(value: Decimal, steps: int = 4) -> Decimal:
+    """The axis top at or above `value` whose `steps` ticks are round amounts (1, 2, 2.5 or 5 times a power of
+    ten: 0, 50.000, 100.000 ... rather than 0, 47.712, 95.425)."""
+    raw = value / steps
+    power = Decimal(10) ** (len(str(int(raw))) - 1)
+    step = next(
+        m * power for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)) if m * power >= raw
+    )
+    return step * steps
+
+
 def chart_geometry(cumulative, budget: Decimal, forecast: Decimal, elapsed: int) -> dict:
     """Coordinates for the inline SVG: bars per month, the budget line, the forecast line."""
     width, height, left, top, bottom = 640, 260, 80, 16, 40
     plot_w, plot_h = width - left - 16, height - top - bottom
-    top_value = max([budget, forecast, *cumulative, Decimal("1")]) * Decimal("1.1")
+    top_value = nice_top(max([budget, forecast, *cumulative, Decimal("1")]) * Decimal("1.1"))
 
     def y(value) -> float:
         return round(top + plot_h - fraction(value, top_value) * plot_h, 1)
