@@ -91,6 +91,8 @@ def test_the_feed_holds_the_coachs_own_conversations_and_dies_when_revoked(clien
     response = client.get(f"/agenda/feed/{token}.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     events = {str(e["UID"]): e for e in Calendar.from_ical(response.data).walk("VEVENT")}
+    [timezone] = Calendar.from_ical(response.data).walk("VTIMEZONE")  # Europe/Amsterdam, no English comment in it
+    assert str(timezone["TZID"]) == "Europe/Amsterdam" and "COMMENT" not in timezone
     assert set(events) == {
         f"gesprek-{planned.id}@perspectiefjaar.hengelo.nl",
         f"gesprek-{cancelled.id}@perspectiefjaar.hengelo.nl",

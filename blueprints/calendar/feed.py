@@ -109,5 +109,5 @@ def feed_bytes(user: User, now: datetime | None = None) -> bytes:
         event.add("url", url_for("youths.show", participant_id=conversation.participant_id, _external=True))
         event.add("status", "CANCELLED" if conversation.attendance == "afgemeld" else "CONFIRMED")
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    ics.add_timezones(calendar)
     return calendar.to_ical()

@@ -70,5 +70,13 @@ def calendar_bytes(
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee)
     calendar.add_component(event)
-    calendar.add_missing_timezones()  # a VTIMEZONE for Europe/Amsterdam, so every calendar app agrees
+    add_timezones(calendar)
     return calendar.to_ical()
+
+
+def add_timezones(calendar: Calendar) -> None:
+    """A VTIMEZONE for Europe/Amsterdam, so every calendar app agrees on the hour; without the English
+    COMMENT icalendar writes into it (calendar apps may show it)."""
+    calendar.add_missing_timezones()
+    for timezone in calendar.walk("VTIMEZONE"):
+        timezone.pop("COMMENT", None)
