@@ -19,8 +19,11 @@ class MoneyError(ValueError):
 
 
 def parse_money(text: str, *, allow_zero: bool = False, maximum: Decimal = MAX_AMOUNT) -> Decimal:
-    """Read an amount typed by a Dutch user: `1.234,56`, `1234,56`, `1234` (and `€ 1234`)."""
-    raw = (text or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+    """Read an amount typed by a Dutch user: `1.234,56`, `1234,56`, `1234` (and `€ 1234`, `EUR 1234`)."""
+    raw = (text or "").strip()
+    if raw[:3].upper() == "EUR":
+        raw = raw[3:]
+    raw = raw.replace("€", "").replace("\u00a0", "").replace(" ", "")
     if not raw:
         raise MoneyError("Vul een bedrag in.")
     if raw.startswith("-"):

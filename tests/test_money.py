@@ -17,6 +17,8 @@ from core.money import MoneyError, format_money, parse_money, to_money
         ("12.345.678", None),  # above the maximum: refused below
         ("0,01", "0.01"),
         ("€ 1.234,5", "1234.50"),
+        ("EUR 12", "12.00"),
+        ("eur 1.234,56", "1234.56"),
         (" 75 ", "75.00"),
     ],
 )
