@@ -148,7 +148,7 @@ def test_correction_over_http(client, login_as):
     ("data", "message"),
     [
         ({"on": "2026-08-31", "reason": "x"}, "voor de start"),
-        ({"on": "9999-01-01", "reason": "x"}, "tot en met vandaag"),
+        ({"on": "9999-01-01", "reason": "x"}, "tussen 2020 en vandaag"),
         ({"on": "٢٠٢٦-٠٩-٠٥", "reason": "x"}, "geldige datum"),
         ({"on": "2026-09-05", "reason": "   "}, "reden van de correctie"),
         ({"on": "2026-09-05", "reason": "a\x00b"}, "onzichtbaar teken"),  # the shared message (core/input.py)
