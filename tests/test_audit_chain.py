@@ -61,8 +61,9 @@ def test_sealing_twice_adds_nothing_and_waits_for_the_day_to_settle(three_days):
 
 
 def test_each_sealing_is_itself_in_the_audit_log(three_days):
-    sealed = db.session.scalars(select(AuditLog).where(AuditLog.action == "audit_sealed")).all()
-    assert len(sealed) == 3 and sealed[0].changes["zegel"][1] == db.session.scalars(select(AuditSeal.seal)).first()
+    sealed = db.session.scalars(select(AuditLog).where(AuditLog.action == "audit_sealed").order_by(AuditLog.id)).all()
+    first_seal = db.session.scalars(select(AuditSeal.seal).order_by(AuditSeal.id)).first()
+    assert len(sealed) == 3 and sealed[0].changes["zegel"][1] == first_seal
 
 
 def test_a_changed_row_is_detected(three_days):

@@ -108,7 +108,9 @@ def test_create_refuses_a_duplicate_email_in_any_case(app):
 
 def test_creation_is_audited_without_the_password(app):
     create(app, "--email", "audit@hengelo.test", "--name", "Audit", "--role", "coach")
-    rows = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "user_account")).all()
+    rows = db.session.scalars(
+        select(AuditLog).where(AuditLog.object_type == "user_account").order_by(AuditLog.id)
+    ).all()
     assert rows and rows[0].changes["password_hash"] == [None, "***"]
     assert GOOD not in str([r.changes for r in rows])
 

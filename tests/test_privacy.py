@@ -102,7 +102,9 @@ def test_json_and_pdf_downloads_for_beheer_are_audited(app, client, login_as):
     pdf = client.get(f"/privacy/deelnemers/{pid}/inzage.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert "attachment" in pdf.headers["Content-Disposition"]
-    exports = db.session.scalars(select(AuditLog).where(AuditLog.action == "privacy_export")).all()
+    exports = db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "privacy_export").order_by(AuditLog.id)
+    ).all()
     assert [(e.object_id, e.changes["format"][1]) for e in exports] == [(pid, "json"), (pid, "pdf")]
     assert client.get("/privacy/deelnemers/987654/inzage.json").status_code == 404
 

@@ -44,7 +44,10 @@ def through_proxy(client, client_ip, email="iemand@hengelo.test"):
 
 
 def audited_ips():
-    return [e.ip for e in db.session.scalars(select(AuditLog).where(AuditLog.action == "login_failed"))]
+    return [
+        e.ip
+        for e in db.session.scalars(select(AuditLog).where(AuditLog.action == "login_failed").order_by(AuditLog.id))
+    ]
 
 
 @pytest.mark.parametrize("app_config", [1], indirect=True)

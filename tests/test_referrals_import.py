@@ -173,7 +173,9 @@ def test_new_people_are_spread_evenly_over_the_coaches(client, coach):
 def test_the_import_and_every_rows_result_are_in_the_audit(client, coach):
     job = dry_run_file(client, csv_bytes([person(), person(born="01-01-2005", first="Jong")]))
     client.post(f"/aanmeldlijsten/{job.id}/importeren")
-    entries = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "referral_import")).all()
+    entries = db.session.scalars(
+        select(AuditLog).where(AuditLog.object_type == "referral_import").order_by(AuditLog.id)
+    ).all()
     assert [e.action for e in entries] == ["referral_import_start", "referral_import"]
     done = entries[1].changes
     assert done["Aangemaakt"] == [None, 1] and done["regels Aangemaakt"] == [None, "2"]
