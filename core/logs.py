@@ -30,6 +30,8 @@ def configure_logging(log_format: str) -> None:
     if not root.handlers:
         root.addHandler(logging.StreamHandler())
     root.setLevel(logging.INFO)
+    # fpdf2's font subsetting logs hundreds of INFO lines per PDF; they drown the app's own lines.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     formatter = JsonFormatter() if log_format == "json" else logging.Formatter(READABLE)
     for handler in root.handlers:
         handler.setFormatter(formatter)

@@ -1,11 +1,12 @@
 """Calendar (issue #19.6): week and month views on Dutch days, planning from a day, the coach's iCalendar feed."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from icalendar import Calendar
 
 from blueprints.calendar import agenda, feed
-from models import CalendarFeed, Conversation, db
+from blueprints.mijn.ics import place
+from models import CalendarFeed, Conversation, db, utcnow
 from tests.conftest import count_queries, make_participant, make_user
 from tests.factories_youths import make_conversation
 
@@ -127,3 +128,10 @@ def test_finance_and_partners_have_no_calendar_and_a_former_coachs_feed_is_gone(
     db.session.commit()
     assert client.get(f"/agenda/feed/{token}.ics").status_code == 404
     assert db.session.query(Conversation).count() == 0
+
+
+def test_a_place_not_given_is_to_be_agreed_only_for_a_conversation_still_to_come():
+    now = utcnow()
+    assert place(Conversation(held_at=now + timedelta(days=2))) == "Wordt nog afgesproken"
+    assert place(Conversation(held_at=now - timedelta(days=2))) == "Geen plaats vastgelegd"
+    assert place(Conversation(held_at=now - timedelta(days=2), location="Stadhuis")) == "Stadhuis"

@@ -23,7 +23,11 @@ def uid(conversation: Conversation) -> str:
 
 
 def place(conversation: Conversation) -> str:
-    return ", ".join(p for p in (conversation.location, conversation.address) if p) or "Wordt nog afgesproken"
+    given = ", ".join(p for p in (conversation.location, conversation.address) if p)
+    if given:
+        return given
+    # A conversation that already took place is no longer "to be agreed".
+    return "Geen plaats vastgelegd" if conversation.held_at < utcnow() else "Wordt nog afgesproken"
 
 
 def _description(conversation: Conversation, cancel_url: str | None) -> str:
