@@ -3,7 +3,6 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_decimal
 from sqlalchemy import func
 
 CENT = Decimal("0.01")
@@ -59,8 +58,10 @@ def to_money(value) -> Decimal:
 
 
 def format_money(value) -> str:
-    amount = to_money(value)
-    return "€ " + format_decimal(amount, format="#,##0.00;-#,##0.00", locale="nl_NL")
+    """`€ 1.234,56`: Python's exact Decimal formatting with the separators swapped to Dutch (the same text
+    as Babel's nl_NL pattern, a test compares them; ten times faster, and a finance page shows hundreds)."""
+    english = f"{to_money(value):,.2f}"
+    return "€ " + english.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def format_money_input(value) -> str:

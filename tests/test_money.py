@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 
 from core.money import MoneyError, format_money, parse_money, to_money
 
@@ -63,3 +64,12 @@ def test_display_and_normalisation():
     assert format_money(Decimal("-50")) == "€ -50,00"
     assert to_money(0.1 + 0.2) == Decimal("0.30")
     assert to_money(None) == Decimal("0.00")
+
+
+@pytest.mark.parametrize(
+    "value", ["0", "0.004", "0.005", "-0.004", "7", "999.99", "1000", "-1234.565", "150000", "1234567.89", "-1000000"]
+)
+def test_money_reads_as_babels_dutch_number_pattern(value):
+    assert format_money(Decimal(value)) == "€ " + format_decimal(
+        to_money(Decimal(value)), format="#,##0.00;-#,##0.00", locale="nl_NL"
+    )
