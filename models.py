@@ -255,6 +255,7 @@ class AuditLog(db.Model):
         Index("ix_audit_log_at", "at"),
         Index("ix_audit_log_actor_id", "actor_id"),
         Index("ix_audit_log_group_key", "group_key"),
+        Index("ix_audit_log_action", "action"),  # the filter's list of actions (admin/auditlog.distinct_values)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -933,6 +934,8 @@ class Conversation(Removable, db.Model):
         Index("ix_conversation_held_at", "held_at"),
         # The report counts participants with two or more no-shows from this index alone.
         Index("ix_conversation_attendance_participant", "attendance", "participant_id", "held_at"),
+        # The coach's start page: cancellations by participants in the last two weeks.
+        Index("ix_conversation_cancelled", "cancelled_by", "cancelled_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -1435,7 +1438,7 @@ class Contract(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=ContractStatus.CONCEPT.value)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
 
     participant: Mapped[Participant] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -107,6 +107,8 @@ class Page:
     whole_result: bool = False
     # The most SQL queries the page may send, at any size of the data (declared here, checked by the bench).
     max_queries: int | None = None
+    # The count depends on what the page shows (not on how much data there is), always within max_queries.
+    bounded: bool = False
 
 
 PAGE_KEYS = (
@@ -116,8 +118,10 @@ PAGE_KEYS = (
 FILE_SECTIONS = ("plan", "metingen", "gesprekken", "contract", "maatwerk", "partners", "tijdlijn")
 # Declared from the 100x bench of 2026-12-02. The audit log (9 and 8) varies with the kinds of objects on
 # its page (one name query per kind), below its bound; the partner portal is 7 whatever waits (2026-12-03).
-# The file's overview is 12 (one for the handover check; 15 while a handover summary shows) and the
-# finance dashboard and queue 12 (measured 2026-12-03, the same at 1x and 100x).
+# The file's overview is 13 (one for the handover check, one for the onward referrals; more while a
+# handover summary shows), the timeline 12 (referrals, lasting-outcome answers and the coach history are
+# events too), the coach's start page 20 (lasting-outcome tasks and handed-over files) and the finance
+# dashboard and queue 12 (measured 2026-12-03, the same at 1x and 100x).
 SECTION_QUERIES = {
     "plan": 6,
     "metingen": 5,
@@ -125,7 +129,7 @@ SECTION_QUERIES = {
     "contract": 5,
     "maatwerk": 4,
     "partners": 4,
-    "tijdlijn": 11,
+    "tijdlijn": 12,
 }
 
 
@@ -162,7 +166,7 @@ def key_pages(app) -> list[Page]:
         Page("list", "Deelnemerslijst", "coach", "/deelnemers/", True, whole_result=True, max_queries=4),
         Page("search", "Zoeken op naam", "coach", "/deelnemers/?q=jan", True, whole_result=True, max_queries=4),
         # The file's htmx request is the timeline's "Meer laden" (goal forms post to their own fragment).
-        Page("file", "Dossier: overzicht", "coach", file_url, True, f"{file_url}/tijdlijn?pagina=2", max_queries=12),
+        Page("file", "Dossier: overzicht", "coach", file_url, True, f"{file_url}/tijdlijn?pagina=2", max_queries=13),
         *(
             Page(
                 f"file_{key}",
@@ -174,7 +178,7 @@ def key_pages(app) -> list[Page]:
             )
             for key in FILE_SECTIONS
         ),
-        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=19),
+        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=20),
         Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=10),
         Page(
             "pdf",
@@ -223,7 +227,8 @@ def key_pages(app) -> list[Page]:
             whole_result=True,
             max_queries=17,
         ),  # fmt: skip
-        Page("auditlog", "Auditlog", "beheer", "/beheer/auditlog", False, max_queries=9),
+        # One name query per kind of object on the page (users, participants, contracts, ...), at most 9.
+        Page("auditlog", "Auditlog", "beheer", "/beheer/auditlog", False, max_queries=9, bounded=True),
     ]
     return pages
 
@@ -481,7 +486,7 @@ def print_counts(pages, small: dict, large: dict, scale: int) -> list[str]:
         one = f"{a['queries']}" + (f"/{a['fragment_queries']}" if page.fragment else "")
         big = f"{b['queries']}" + (f"/{b['fragment_queries']}" if page.fragment else "")
         same = one == big
-        if not same:
+        if not same and not page.bounded:
             misses.append(f"{page.label}: query count {one} at 1x but {big} at {scale}x")
         most = max(a["queries"], b["queries"])
         if page.max_queries is not None and most > page.max_queries:
@@ -489,7 +494,8 @@ def print_counts(pages, small: dict, large: dict, scale: int) -> list[str]:
         if b["status"] != 200:
             misses.append(f"{page.label}: status {b['status']}")
         declared = page.max_queries or "-"
-        print(f"  {page.label:<28}{one:>10}{big:>10}  {'ja ' if same else 'NEE'}    {declared:<8}  {b['cold_ms']:.0f}")
+        equal = "ja " if same else ("≤  " if page.bounded else "NEE")
+        print(f"  {page.label:<28}{one:>10}{big:>10}  {equal}    {declared:<8}  {b['cold_ms']:.0f}")
     return misses
 
 

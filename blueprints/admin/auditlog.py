@@ -534,16 +534,24 @@ def _changes(item: Item, names: Names) -> list[Change]:
     return changes
 
 
+def distinct_values(column) -> list[str]:
+    """The distinct non-empty values of an indexed column, by skipping through its index (a loose index
+    scan: one probe per value). A plain DISTINCT reads the whole log, 10 ms per filter list on PostgreSQL
+    at 100 times the pilot (issue #21), and the log only grows."""
+    walk = select(func.min(column).label("value")).cte("walk", recursive=True)
+    following = select(func.min(column)).where(column > walk.c.value).scalar_subquery()
+    walk = walk.union_all(select(following).where(walk.c.value.is_not(None)))
+    return list(db.session.scalars(select(walk.c.value).where(walk.c.value.is_not(None))))
+
+
 def object_types() -> list[tuple[str, str]]:
     """(table, Dutch noun) of every kind of object in the log, children folded into their parent."""
-    found = db.session.scalars(select(AuditLog.object_type).where(AuditLog.object_type.is_not(None)).distinct())
-    kinds = {CHILDREN[t][0] if t in CHILDREN else t for t in found}
+    kinds = {CHILDREN[t][0] if t in CHILDREN else t for t in distinct_values(AuditLog.object_type)}
     return sorted(((t, L.object_label(t)) for t in kinds), key=lambda pair: pair[1])
 
 
 def actions() -> list[tuple[str, str]]:
-    found = db.session.scalars(select(AuditLog.action).distinct())
-    return sorted(((a, L.action_label(a)) for a in found), key=lambda pair: pair[1])
+    return sorted(((a, L.action_label(a)) for a in distinct_values(AuditLog.action)), key=lambda pair: pair[1])
 
 
 # --------------------------------------------------------------------------- export

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import or_, select, union
+from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from blueprints.contracts.alerts import decline_alert
 from blueprints.contracts.rules import OPEN_VALUES
+from blueprints.youths.queries import caseload_ids
 from models import (
     Contract,
     ContractEvent,
@@ -127,12 +128,20 @@ class CoachAttention:
 
 def coach_attention(user: User, limit: int = 10) -> CoachAttention:
     """For the coach's start page: declined contracts (first) and contracts waiting for signatures."""
+    # Two index lookups (own participants, own contracts) instead of an OR over a join, which made
+    # PostgreSQL read every contract and participant for each start page (issue #21).
+    own_contracts = union(
+        select(Contract.id).where(Contract.participant_id.in_(caseload_ids(user.id))),
+        select(Contract.id).where(Contract.created_by_id == user.id),
+    )
     base = (
         select(ContractVersion)
-        .join(ContractVersion.contract)
-        .join(Contract.participant)
-        .where(or_(Participant.coach_id == user.id, Contract.created_by_id == user.id))
-        .options(selectinload(ContractVersion.contract).selectinload(Contract.participant), *_VERSION_LOAD)
+        .where(ContractVersion.contract_id.in_(own_contracts))
+        .options(
+            defer(ContractVersion.canonical_text),  # the start page shows no contract text
+            selectinload(ContractVersion.contract).selectinload(Contract.participant),
+            *_VERSION_LOAD,
+        )
     )
     # When the declined version was a proposal, the page says that the version in force keeps holding.
     declined = db.session.scalars(

@@ -14,6 +14,7 @@ from urllib.parse import quote_plus
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from blueprints.youths.queries import caseload_ids
 from models import (
     Action,
     Commitment,
@@ -256,7 +257,7 @@ def coach_news(coach_id: int, now=None, days: int = 14) -> CoachPortalNews:
     """For the coach's start page: unread messages, recent cancellations and ticks by their participants."""
     now = now or utcnow()
     since = now - timedelta(days=days)
-    mine = select(Participant.id).where(Participant.coach_id == coach_id)
+    mine = caseload_ids(coach_id)
     messages = db.session.scalars(
         select(PortalMessage)
         .where(PortalMessage.participant_id.in_(mine), PortalMessage.read_at.is_(None))

@@ -209,7 +209,7 @@ def last_contact_subquery(now: datetime, coach_id: int | None = None):
         Conversation.attendance == "verschenen", Conversation.held_at <= now
     )
     if coach_id is not None:
-        query = query.where(Conversation.participant_id.in_(_caseload_ids(coach_id)))
+        query = query.where(Conversation.participant_id.in_(caseload_ids(coach_id)))
     return query.group_by(Conversation.participant_id).subquery()
 
 
@@ -221,11 +221,12 @@ def overdue_subquery(today: date, coach_id: int | None = None):
         .where(Action.done.is_(False), Action.due_date < today)
     )
     if coach_id is not None:
-        query = query.where(Goal.participant_id.in_(_caseload_ids(coach_id)))
+        query = query.where(Goal.participant_id.in_(caseload_ids(coach_id)))
     return query.group_by(Goal.participant_id).subquery()
 
 
-def _caseload_ids(coach_id: int):
+def caseload_ids(coach_id: int):
+    """The ids of the coach's own participants, as a subquery (one index lookup on participant.coach_id)."""
     return select(Participant.id).where(Participant.coach_id == coach_id)
 
 
