@@ -83,14 +83,20 @@ def partner_party_or_404(version_id: int, user: User) -> tuple[ContractVersion, 
 
 
 def contracts_page(status: str = "", search: str = "", page: int = 1, per_page: int = 25):
-    query = select(Contract).join(Contract.participant).options(*_contract_options())
+    query = select(Contract).options(
+        selectinload(Contract.participant),
+        # The list shows no contract text: leave the versions' full texts in the database.
+        selectinload(Contract.versions).options(defer(ContractVersion.canonical_text), *_VERSION_LOAD),
+    )
     if status in CONTRACT_LEVEL_STATUSES:
         query = query.where(Contract.status == status)
     elif status in {s.value for s in S}:  # a proposal, withdrawn or replaced version inside the contract
         query = query.where(Contract.versions.any(ContractVersion.status == status))
-    if search:
+    if search:  # only then the participant is joined: the count and the page read the contracts alone
         like = f"%{search.lower()}%"
-        query = query.where(or_(Participant.first_name.ilike(like), Participant.last_name.ilike(like)))
+        query = query.join(Contract.participant).where(
+            or_(Participant.first_name.ilike(like), Participant.last_name.ilike(like))
+        )
     query = query.order_by(Contract.created_at.desc(), Contract.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
