@@ -3,7 +3,7 @@ region (word for word, no layout, menu or filter form). The check itself, and th
 
 from datetime import date
 
-from bench.run import is_region_of
+from bench.run import Page, is_region_of, print_latency
 from tests.conftest import make_participant
 
 PAGE = '<html><header>Menu</header><form role="search"></form><div id="r">\n<table>rows</table>\n</div></html>'
@@ -36,3 +36,28 @@ def test_partner_commitment_filter_fragment_is_its_region(client, login_as, htmx
     page = client.get("/partners/toezeggingen?status=open").get_data(as_text=True)
     fragment = client.get("/partners/toezeggingen?status=open", headers=htmx_headers).get_data(as_text=True)
     assert is_region_of(fragment, page)
+
+
+def _summary(p95, loaded, share, p50=10.0, top=20.0):
+    return {
+        "p50": p50, "p95": p95, "p95_loaded": loaded, "ratio_rps": share, "ratio_p50": 2.0, "rps": 100.0,
+        "base_p50": 1.0, "base_rps": 1000.0, "errors": 0, "max": top, "n_single": 100, "n": 200,
+    }  # fmt: skip
+
+
+def test_the_bench_holds_every_page_to_the_issues_aims():
+    pages = [
+        Page("list", "Lijst", "coach", "/l", False),
+        Page("finance", "Dashboard", "financien", "/f", False),
+        Page("search", "Zoeken", "coach", "/z", False),
+    ]
+    summary = {
+        "list": _summary(40, 90, 0.26),  # within every aim
+        "finance": _summary(40, 90, 0.11),  # a dashboard needs a tenth of the bare route, not a quarter
+        "search": _summary(60, 120, 0.20, top=300),  # misses all four
+    }
+    misses = print_latency(pages, summary, 4)
+    assert [m.split(":")[0] for m in misses] == ["Zoeken"] * 4
+    assert any("p95 60 ms (aim <= 50 ms)" in m for m in misses)
+    assert any("with 4 clients" in m for m in misses) and any("20% of the bare" in m for m in misses)
+    assert any("30x the median" in m for m in misses)
