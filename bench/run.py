@@ -654,14 +654,15 @@ def run_one(
             db.session.remove()
             db.engine.dispose()
         log_path = f"/tmp/pj_bench_gunicorn_{kind}.log"  # noqa: S108
+        export_misses: list[str] = []
         with gunicorn(database.url, secret, log_path=log_path) as port:
             summary = measure_http(port, pages, cookies, app.config["SESSION_COOKIE_NAME"], seconds, rounds, clients)
             if not only or "exports" in only.split(","):
                 cookie = f"{app.config['SESSION_COOKIE_NAME']}={cookies['financien']}"
                 export_misses = measure_exports(port, export_paths(app), cookie, rounds, clients)
-        misses += print_latency(pages, summary, clients)
-        if not only or "exports" in only.split(","):
-            misses += export_misses
+        if pages:
+            misses += print_latency(pages, summary, clients)
+        misses += export_misses
         return [f"{kind}: {m}" for m in misses], [f"{kind}: {m}" for m in set_aside]
     finally:
         if keep:
