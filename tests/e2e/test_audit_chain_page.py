@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from blueprints.auth import throttle
@@ -35,10 +36,11 @@ def test_audit_chain_page(app, page, live_server, width, shots):
     browser_login_as(page, app, live_server, make_user("beheer"))
     page.goto(live_server + "/beheer/auditlog")
     page.get_by_role("link", name="Controleer of de auditlog nog klopt").click()
-    assert "Er is nog geen dag verzegeld." in page.content()
+    # expect() waits for the new page: content() right after a click may still read the old, unloading one.
+    expect(page.get_by_text("Er is nog geen dag verzegeld.")).to_be_visible()
     page.get_by_role("button", name="Afgelopen dagen nu verzegelen").click()
-    page.wait_for_load_state()
-    assert "3 dagen verzegeld." in page.content() and "De keten is heel." in page.content()
+    expect(page.get_by_text("3 dagen verzegeld.")).to_be_visible()
+    expect(page.get_by_text("De keten is heel.")).to_be_visible()
     assert_accessible(page, "audit chain intact")
     no_sideways_scroll(page)
     page.screenshot(path=str(shots / f"audit-chain-ok-{width}.png"), full_page=True)
@@ -46,7 +48,7 @@ def test_audit_chain_page(app, page, live_server, width, shots):
     db.session.execute(text("UPDATE audit_log SET actor_label = 'iemand' WHERE action = 'update'"))
     db.session.commit()
     page.reload()
-    assert "De auditlog is aangepast." in page.content()
+    expect(page.get_by_text("De auditlog is aangepast.")).to_be_visible()
     assert_accessible(page, "audit chain broken")
     no_sideways_scroll(page)
     page.screenshot(path=str(shots / f"audit-chain-broken-{width}.png"), full_page=True)
