@@ -39,6 +39,7 @@ AIM_P95_MS = 50.0
 AIM_P95_LOADED_MS = 100.0
 AIM_SHARE_LIST = 0.25
 AIM_SHARE_DASHBOARD = 0.10
+# Held to the tenth: the dashboards, the reports and the contract PDF download (a document, not a list).
 DASHBOARDS = {"coach_start", "finance", "finance_queue", "portal", "reports", "reports_year", "reports_coach", "pdf"}
 AIM_EXPORT_S = {"xlsx": 2.0, "csv": 1.0}
 AIM_FRAGMENT_SHARE = 0.25

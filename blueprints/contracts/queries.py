@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import or_, select, union
+from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from blueprints.contracts.alerts import decline_alert
 from blueprints.contracts.rules import OPEN_VALUES
-from blueprints.youths.queries import caseload_ids
+from blueprints.youths.queries import own_record_ids
 from models import (
     Contract,
     ContractEvent,
@@ -134,15 +134,9 @@ class CoachAttention:
 
 def coach_attention(user: User, limit: int = 10) -> CoachAttention:
     """For the coach's start page: declined contracts (first) and contracts waiting for signatures."""
-    # Two index lookups (own participants, own contracts) instead of an OR over a join, which made
-    # PostgreSQL read every contract and participant for each start page (issue #21).
-    own_contracts = union(
-        select(Contract.id).where(Contract.participant_id.in_(caseload_ids(user.id))),
-        select(Contract.id).where(Contract.created_by_id == user.id),
-    )
     base = (
         select(ContractVersion)
-        .where(ContractVersion.contract_id.in_(own_contracts))
+        .where(ContractVersion.contract_id.in_(own_record_ids(Contract, user.id)))
         .options(
             defer(ContractVersion.canonical_text),  # the start page shows no contract text
             selectinload(ContractVersion.contract).selectinload(Contract.participant),

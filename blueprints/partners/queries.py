@@ -8,11 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, case, func, or_, select, union
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.partners.commitments import DONE_STATUSES, OPEN_STATUSES, STATUSES, fulfilled_percent
-from blueprints.youths.queries import caseload_ids
+from blueprints.youths.queries import own_record_ids
 from models import (
     Commitment,
     CommitmentUpdate,
@@ -103,15 +103,7 @@ def overdue_for_coach(user: User, today: date, limit: int = 20) -> list[Commitme
     query = (
         _with_people(select(Commitment))
         .where(overdue_clause(today))
-        # Two index lookups (own participants, own records) instead of an OR over a join (issue #21).
-        .where(
-            Commitment.id.in_(
-                union(
-                    select(Commitment.id).where(Commitment.participant_id.in_(caseload_ids(user.id))),
-                    select(Commitment.id).where(Commitment.created_by_id == user.id),
-                )
-            )
-        )
+        .where(Commitment.id.in_(own_record_ids(Commitment, user.id)))
         .order_by(Commitment.due_date, Commitment.id)
         .limit(limit)
     )

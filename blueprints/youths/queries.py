@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import DDL, event, func, literal_column, or_, select
+from sqlalchemy import DDL, event, func, literal_column, or_, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.youths import followup
@@ -228,6 +228,16 @@ def overdue_subquery(today: date, coach_id: int | None = None):
 def caseload_ids(coach_id: int):
     """The ids of the coach's own participants, as a subquery (one index lookup on participant.coach_id)."""
     return select(Participant.id).where(Participant.coach_id == coach_id)
+
+
+def own_record_ids(model, coach_id: int):
+    """Ids of a model's rows (a contract, a commitment) that are the coach's own: about one of their
+    participants or recorded by them. A UNION of two index lookups: an OR over a join to participant made
+    PostgreSQL read every row and every participant for each start page (issue #21)."""
+    return union(
+        select(model.id).where(model.participant_id.in_(caseload_ids(coach_id))),
+        select(model.id).where(model.created_by_id == coach_id),
+    )
 
 
 def coach_overview(coach_id: int, today: date, now: datetime) -> CoachOverview:
