@@ -596,10 +596,16 @@ def reset_sequences() -> None:
 
 
 def analyze() -> None:
-    """Refresh the planner's statistics after a bulk load, as autovacuum would shortly after one in production.
+    """Bring the database to the state autovacuum keeps it in shortly after a bulk load in production.
 
-    Without it PostgreSQL plans the first minutes with the row counts of an empty database.
+    Without ANALYZE PostgreSQL plans the first minutes with the row counts of an empty database. Without
+    VACUUM no page is marked all-visible yet, so index-only scans (the finance queue's covering index, the
+    audit log's count) still read every table row: measured right after the load, they took 1.5-2x as long.
     """
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+        return
     with db.engine.connect() as connection:
         connection.execute(text("ANALYZE"))
         connection.commit()
