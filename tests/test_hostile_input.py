@@ -203,7 +203,9 @@ def test_every_search_and_filter_refuses_nul_far_dates_and_huge_numbers(demo_wor
             for value, message in cases:
                 response = client.get(form["action"], query_string={**_plain_values(form), name: value})
                 text = response.get_data(as_text=True)
-                if response.status_code != 422 or (message and message not in text):
+                # A form that checks its own numbers (`checks_own_numbers`) says so at the field instead.
+                at_field = message == QUERY_NUMBER_MESSAGE and f'id="{name}-error"' in text
+                if response.status_code != 422 or (message and message not in text and not at_field):
                     problems.append(f"{role} GET {form['action']} {name}={value!r}: {response.status_code}")
     assert problems == [], "\n".join(problems)
 

@@ -4,7 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from core.formatting import number_nl
 from core.forms import choice_values, max_length, select_choices
+from core.input import INT_MAX
 from models import ROLE_LABELS, Role
 
 
@@ -16,7 +18,11 @@ class AuditFilterForm(FlaskForm):
     object_type = SelectField("Soort gegeven", choices=[], validate_choice=False)
     action = SelectField("Actie", choices=[], validate_choice=False)
     object_id = IntegerField(
-        "Nummer", validators=[Optional(), NumberRange(min=1, message="Vul een nummer van 1 of hoger in.")]
+        "Nummer",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=INT_MAX, message=f"Vul een nummer in van 1 tot en met {number_nl(INT_MAX)}."),
+        ],
     )
     date_from = DateField("Vanaf", validators=[Optional()])
     date_to = DateField("Tot en met", validators=[Optional()])

@@ -9,6 +9,7 @@ from core.access import allow
 from core.errors import error_page
 from core.forms import EmptyForm, select_choices
 from core.htmx import redirect_after_post, render
+from core.input import checks_own_numbers
 from core.spreadsheet import Column, Sheet, csv_download
 from models import db
 
@@ -33,6 +34,7 @@ def _audit_filters() -> tuple[AuditFilterForm, AuditFilter, bool]:
 
 
 @bp.route("/auditlog")
+@checks_own_numbers("object_id")
 @allow("beheer")
 def audit_log():
     form, filters, valid = _audit_filters()
@@ -62,6 +64,7 @@ AUDIT_COLUMNS = [
 
 
 @bp.route("/auditlog/export.csv")
+@checks_own_numbers("object_id")
 @allow("beheer")
 def audit_export():
     """The filtered log as CSV with the page's words, streamed (a year of log never sits in memory)."""
