@@ -348,8 +348,8 @@ def run(kind: str, scale: int, seconds: float, users_count: int = 100, servers: 
         if servers > 1:
             elapsed, hanging, cluster = run_cluster(database.url, secret, users, cookie_name, year, seconds, servers)
         else:
-            with gunicorn(database.url, secret, log_path=f"/tmp/pj_load_gunicorn_{kind}.log") as port:  # noqa: S108
-                elapsed, hanging = run_users(users, port, cookie_name, year, seconds)
+            with gunicorn(database.url, secret, log_path=f"/tmp/pj_load_gunicorn_{kind}.log") as server:  # noqa: S108
+                elapsed, hanging = run_users(users, server.port, cookie_name, year, seconds)
             cluster = None
         with app.app_context():
             problems = check_writes(users, started_at)

@@ -1,7 +1,8 @@
 """Benchmark the key pages at 1x and 100x the pilot, on SQLite and PostgreSQL: `python -m bench.run`.
 
-Per database: a fresh database, the schema, seed 1x, count SQL queries per key page, seed up to
-`--scale`, count again (the counts must be equal), compare each htmx fragment's size with its page
+Per database: a fresh database, the schema, seed 1x, count SQL queries per key page and measure each
+page's p95 and worker CPU per request through gunicorn with 1 client, seed up to `--scale`, count again
+(the counts must be equal; p95 and CPU within 20% of 1x), compare each htmx fragment's size with its page
 (a search or filter result must instead be exactly its page's result region: bench/README.md),
 then serve the database with gunicorn (2 workers, 127.0.0.1 only) and measure every key page's
 median and p95 latency and its throughput as a ratio to the bare route `/healthz` of the same server,
@@ -44,6 +45,7 @@ DASHBOARDS = {"coach_start", "finance", "finance_queue", "portal", "reports", "r
 AIM_EXPORT_S = {"xlsx": 2.0, "csv": 1.0}
 AIM_FRAGMENT_SHARE = 0.25
 STALL_FACTOR = 10.0
+AIM_FLAT = 1.2  # p95 and CPU per request at 100x within 20% of 1x (issue #21 point 5)
 warnings.filterwarnings("ignore", message=r"Dialect sqlite\+pysqlite does \*not\* support Decimal")
 
 
@@ -342,9 +344,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class Server:
+    port: int
+    pid: int  # gunicorn's master; its children are the workers
+
+
 @contextmanager
 def gunicorn(url: str, secret: str, workers: int = 2, log_path: str | None = None):
-    """Serve the app on 127.0.0.1:<free port> with gunicorn; yields the port; stops the server after."""
+    """Serve the app on 127.0.0.1:<free port> with gunicorn; yields a Server; stops the server after."""
     port = free_port()
     env = dict(os.environ, APP_ENV="development", SECRET_KEY=secret, DATABASE_URL=url, PYTHONPATH=str(ROOT))
     env.pop("REDIS_URL", None)
@@ -367,7 +375,7 @@ def gunicorn(url: str, secret: str, workers: int = 2, log_path: str | None = Non
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start (see {log_path or 'its log'})")
             time.sleep(0.2)
-        yield port
+        yield Server(port, process.pid)
     finally:
         process.terminate()
         try:
@@ -376,6 +384,19 @@ def gunicorn(url: str, secret: str, workers: int = 2, log_path: str | None = Non
             process.kill()
             process.wait()
         log.close()
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU the gunicorn workers have used so far (Linux /proc; 0.0 where there is none)."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (OSError, ValueError):
+        return 0.0
+    return total
 
 
 def request(host, port, method, path, headers=None, body=None, conn=None):
@@ -443,22 +464,28 @@ def hammer(port: int, path: str, headers: dict, seconds: float, clients: int) ->
     }
 
 
-def measure_http(port: int, pages: list[Page], cookies: dict, cookie_name: str, seconds: float, rounds: int,
+def measure_http(server: Server, pages: list[Page], cookies: dict, cookie_name: str, seconds: float, rounds: int,
                  clients: int) -> dict:  # fmt: skip
-    """Rounds of: /healthz then each page; latency with 1 client, throughput with `clients` clients."""
+    """Rounds of: /healthz then each page; latency (and worker CPU per request) with 1 client, throughput
+    with `clients` clients; `clients=0` measures the single-client half only (the 1x comparison)."""
+    port = server.port
     bare = "/healthz"
     per_page: dict[str, list[dict]] = {p.key: [] for p in pages}
     for page in pages:  # warm up both workers: template compilation and caches are not the page's cost
         hammer(port, page.path, {"Cookie": f"{cookie_name}={cookies[page.role]}"}, 1.0, 2)
+    idle = {"p95": float("nan"), "rps": float("nan"), "errors": 0, "n": 0}
     for _ in range(rounds):
         base_lat = hammer(port, bare, {}, seconds / 2, 1)
-        base_tp = hammer(port, bare, {}, seconds / 2, clients)
+        base_tp = hammer(port, bare, {}, seconds / 2, clients) if clients else idle
         for page in pages:
             headers = {"Cookie": f"{cookie_name}={cookies[page.role]}"}
+            cpu_before = workers_cpu_seconds(server.pid)
             lat = hammer(port, page.path, headers, seconds / 2, 1)
-            tp = hammer(port, page.path, headers, seconds / 2, clients)
+            cpu = workers_cpu_seconds(server.pid) - cpu_before
+            tp = hammer(port, page.path, headers, seconds / 2, clients) if clients else idle
             per_page[page.key].append(
                 {
+                    "cpu_ms": cpu * 1000 / lat["n"] if lat["n"] else float("nan"),
                     "p50": lat["p50"],
                     "p95": lat["p95"],
                     "p95_loaded": tp["p95"],
@@ -575,6 +602,31 @@ def print_latency(pages, summary: dict, clients: int) -> list[str]:
     return misses
 
 
+def print_flat(pages, at_one: dict, at_scale: dict, scale: int) -> list[str]:
+    """Issue #21 point 5: p95 and worker CPU per request at `scale`x within AIM_FLAT of 1x, page by page."""
+    misses = []
+    print(f"\n  Cost with the data (1 client; p95 and worker CPU per request, 1x vs {scale}x; aim <= {AIM_FLAT:g}x)")
+    print(f"  {'page':<28}{'p95 1x':>8}{f'{scale}x':>8}{'ratio':>7}{'cpu 1x':>8}{f'{scale}x':>8}{'ratio':>7}")
+    for page in pages:
+        one, big = at_one[page.key], at_scale[page.key]
+        p95_ratio = big["p95"] / one["p95"]
+        cpu_ratio = big["cpu_ms"] / one["cpu_ms"] if one["cpu_ms"] else float("nan")
+        print(
+            f"  {page.label:<28}{one['p95']:>8.1f}{big['p95']:>8.1f}{p95_ratio:>7.2f}"
+            f"{one['cpu_ms']:>8.1f}{big['cpu_ms']:>8.1f}{cpu_ratio:>7.2f}"
+        )
+        if p95_ratio > AIM_FLAT:
+            misses.append(
+                f"{page.label}: p95 {big['p95']:.0f} ms at {scale}x, {p95_ratio:.1f}x the 1x {one['p95']:.0f} ms"
+            )
+        if cpu_ratio > AIM_FLAT:
+            misses.append(
+                f"{page.label}: {big['cpu_ms']:.1f} ms CPU per request at {scale}x, "
+                f"{cpu_ratio:.1f}x the 1x {one['cpu_ms']:.1f}"
+            )
+    return misses
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -646,25 +698,34 @@ def run_one(
         pages = [p for p in key_pages(app) if not only or p.key in only.split(",")]
         small = measure_in_process(app, pages)
         with app.app_context():
+            users = bench_users()  # the same people, files and pages at 1x and at 100x
+            cookies = {role: forge_cookie(app, user) for role, user in users.items()}
+            db.session.remove()
+            db.engine.dispose()
+        cookie_name = app.config["SESSION_COOKIE_NAME"]
+        log_path = f"/tmp/pj_bench_gunicorn_{kind}.log"  # noqa: S108
+        at_one = {}
+        if pages:  # the single-client half at 1x: what "flat with data" compares 100x with
+            with gunicorn(database.url, secret, log_path=log_path) as server:
+                at_one = measure_http(server, pages, cookies, cookie_name, seconds, rounds, clients=0)
+        with app.app_context():
             seed(scale)
         large = measure_in_process(app, pages)
         misses = print_counts(pages, small, large, scale)
         size_misses, set_aside = print_sizes(pages, large, small, scale)
         misses += size_misses
         with app.app_context():
-            users = bench_users()
-            cookies = {role: forge_cookie(app, user) for role, user in users.items()}
             db.session.remove()
             db.engine.dispose()
-        log_path = f"/tmp/pj_bench_gunicorn_{kind}.log"  # noqa: S108
         export_misses: list[str] = []
-        with gunicorn(database.url, secret, log_path=log_path) as port:
-            summary = measure_http(port, pages, cookies, app.config["SESSION_COOKIE_NAME"], seconds, rounds, clients)
+        with gunicorn(database.url, secret, log_path=log_path) as server:
+            summary = measure_http(server, pages, cookies, cookie_name, seconds, rounds, clients)
             if not only or "exports" in only.split(","):
-                cookie = f"{app.config['SESSION_COOKIE_NAME']}={cookies['financien']}"
-                export_misses = measure_exports(port, export_paths(app), cookie, rounds, clients)
+                cookie = f"{cookie_name}={cookies['financien']}"
+                export_misses = measure_exports(server.port, export_paths(app), cookie, rounds, clients)
         if pages:
             misses += print_latency(pages, summary, clients)
+            misses += print_flat(pages, at_one, summary, scale)
         misses += export_misses
         return [f"{kind}: {m}" for m in misses], [f"{kind}: {m}" for m in set_aside]
     finally:
@@ -702,7 +763,8 @@ def main(argv=None) -> int:
     print(
         "\nAims at 100x: p95 <= 50 ms with 1 client and <= 100 ms with 4; req/s >= 25% of the bare route's"
         "\n(lists, case file) or >= 10% (dashboards, reports); equal query counts at 1x and 100x, within"
-        "\nwhat the page declares; no request over 10x its page's median; exports XLSX <= 2 s, CSV <= 1 s;"
+        "\nwhat the page declares; p95 and worker CPU per request at 100x within 20% of 1x; no request"
+        "\nover 10x its page's median; exports XLSX <= 2 s, CSV <= 1 s;"
         "\nfragment <= 1/4 of its page, or exactly its region when it replaces a page's whole result."
     )
     if set_aside:

@@ -1,9 +1,13 @@
 """The benchmark's decision for search and filter results: the htmx fragment is exactly the page's result
 region (word for word, no layout, menu or filter form). The check itself, and the pages it is used for."""
 
+import os
+import subprocess
+import sys
+import time
 from datetime import date
 
-from bench.run import Page, is_region_of, print_latency
+from bench.run import Page, is_region_of, print_flat, print_latency, workers_cpu_seconds
 from tests.conftest import make_participant
 
 PAGE = '<html><header>Menu</header><form role="search"></form><div id="r">\n<table>rows</table>\n</div></html>'
@@ -61,3 +65,37 @@ def test_the_bench_holds_every_page_to_the_issues_aims():
     assert any("p95 60 ms (aim <= 50 ms)" in m for m in misses)
     assert any("with 4 clients" in m for m in misses) and any("20% of the bare" in m for m in misses)
     assert any("30x the median" in m for m in misses)
+
+
+def test_cost_at_100x_is_held_to_within_a_fifth_of_1x():
+    pages = [
+        Page("list", "Lijst", "coach", "/l", False),
+        Page("file", "Dossier", "coach", "/d", False),
+        Page("start", "Start", "coach", "/s", False),
+    ]
+    at_one = {
+        "list": {"p95": 20.0, "cpu_ms": 10.0},
+        "file": {"p95": 20.0, "cpu_ms": 10.0},
+        "start": {"p95": 20.0, "cpu_ms": 10.0},
+    }
+    at_scale = {
+        "list": {"p95": 23.0, "cpu_ms": 11.5},  # within a fifth
+        "file": {"p95": 30.0, "cpu_ms": 11.0},  # slower with the data
+        "start": {"p95": 22.0, "cpu_ms": 13.0},  # more CPU with the data
+    }
+    misses = print_flat(pages, at_one, at_scale, 100)
+    assert [m.split(":")[0] for m in misses] == ["Dossier", "Start"]
+    assert "1.5x the 1x 20 ms" in misses[0] and "CPU per request" in misses[1]
+
+
+def test_worker_cpu_is_read_from_the_servers_children():
+    burner = subprocess.Popen(
+        [sys.executable, "-c", "import time\nt = time.time()\nwhile time.time() - t < 0.4: pass\ntime.sleep(30)"]
+    )
+    try:
+        time.sleep(0.8)
+        assert workers_cpu_seconds(os.getpid()) >= 0.3
+    finally:
+        burner.kill()
+        burner.wait()
+    assert workers_cpu_seconds(2**22 + 1) == 0.0  # no such process: nothing, not an error
