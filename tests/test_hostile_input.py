@@ -24,6 +24,7 @@ from core.input import (
     QUERY_CONTROL_MESSAGE,
     QUERY_NUMBER_MESSAGE,
     STORED_FORBIDDEN,
+    is_too_big_number,
 )
 from demo import load_demo
 from models import AuditLog, MaatwerkRequest, Organisation, Participant, User, db
@@ -65,6 +66,8 @@ HOSTILE = [
     "0001-01-01",
     "2147483648",
     "9223372036854775808",
+    "\uff19" * 25,  # full-width 9s: int() reads them
+    "9_999_999_999_999",
 ]
 RAW_MARKERS = [SCRIPT, "<img src=x onerror", '<div hx-get="/beheer/auditlog"']
 
@@ -293,3 +296,28 @@ def test_the_phone_field_wants_a_real_phone_number(demo_world, client, login_as,
     assert response.status_code == 422
     assert PHONE_MESSAGE in response.get_data(as_text=True)
     assert db.session.get(Organisation, organisation.id).contact_phone != phone
+
+
+def test_a_huge_number_in_any_digits_is_too_big_for_the_database():
+    for huge in (
+        "2147483648",
+        "-2147483649",
+        "\uff19" * 25,
+        "\u0669" * 12,
+        "9_999_999_999",
+        " 99999999999 ",
+        "9" * 5000,
+    ):
+        assert is_too_big_number(huge), huge
+    for fine in ("2147483647", "\uff11\uff12", "25", "jan", "2026-03-01", "", "1_000", "12345678901x"):
+        assert not is_too_big_number(fine), fine
+
+
+@pytest.mark.parametrize("huge", ["\uff19" * 25, "9_999_999_999_999", "9" * 5000])
+def test_a_huge_page_number_gets_the_message_not_a_500(client, login_as, huge):
+    """`?pagina=` is read with `type=int`, which reads full-width digits and underscores as well."""
+    for role, url in (("beheer", "/beheer/auditlog"), ("coach", "/deelnemers/"), ("coach", "/contracten/")):
+        login_as(role)
+        response = client.get(url, query_string={"pagina": huge})
+        assert response.status_code == 422, (url, response.status_code)
+        assert QUERY_NUMBER_MESSAGE in response.get_data(as_text=True)

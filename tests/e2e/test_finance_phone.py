@@ -35,6 +35,9 @@ def test_finance_approves_a_request_from_a_card_on_a_375px_phone(app, page, live
     # The column headings are read out per cell on a phone, where the table head is out of sight.
     labels = card.locator("td").evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
     assert labels == ['"Nr."', '"Deelnemer"', '"Aanvraag"', '"Bedrag"', '"Aangevraagd door"', '"Besluit"']
+    # Still a table for a screen reader, although it is laid out as cards.
+    assert queue.get_by_role("table").count() == 1 and queue.get_by_role("columnheader").count() == 6
+    assert card.get_by_role("cell").count() == 6
     tick = card.locator(f"#zeker-goedkeuren-{request.id}")
     approve = card.get_by_role("button", name=f"Goedkeuren aanvraag {request.id}")
     assert inside_screen(tick) and inside_screen(approve)
