@@ -130,10 +130,11 @@ FILE_SECTIONS = ("plan", "metingen", "gesprekken", "contract", "maatwerk", "part
 # its page (one name query per kind), below its bound; the partner portal is 7 whatever waits (2026-12-03).
 # The file's overview is 13 (one for the handover check, one for the onward referrals; more while a
 # handover summary shows), the timeline 12 (referrals, lasting-outcome answers and the coach history are
-# events too), the coach's start page 16 (lasting-outcome tasks and handed-over files) and the finance
+# events too), the coach's start page at most 15 (lasting-outcome tasks and handed-over files) and the finance
 # dashboard and queue 12 (measured 2026-12-03, the same at 1x and 100x). A contract version's parties load
 # with their signature, decline, signer and organisation in one query since 2026-12-03 (afternoon): the start
-# page went from 20 to 16, the contracts list from 10 to 6 and the contract PDF from 17 to 9.
+# page went from 20-27 (more when both contract lists had rows) to 13-15, the contracts list from 10 to 6 and
+# the contract PDF from 17 to 9.
 SECTION_QUERIES = {
     "plan": 6,
     "metingen": 5,
@@ -190,7 +191,8 @@ def key_pages(app) -> list[Page]:
             )
             for key in FILE_SECTIONS
         ),
-        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=16),
+        # One query for the contract parties per contract list that has rows (declined, waiting): 13-15.
+        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=15, bounded=True),
         Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=6),
         Page(
             "pdf",

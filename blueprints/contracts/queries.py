@@ -143,7 +143,8 @@ def coach_attention(user: User, limit: int = 10) -> CoachAttention:
         .where(ContractVersion.contract_id.in_(own_record_ids(Contract, user.id)))
         .options(
             defer(ContractVersion.canonical_text),  # the start page shows no contract text
-            selectinload(ContractVersion.contract).selectinload(Contract.participant),
+            # Many-to-one, so joined: only the parties are a query of their own, per list that has rows.
+            joinedload(ContractVersion.contract).joinedload(Contract.participant),
             *_VERSION_LOAD,
         )
     )
