@@ -120,8 +120,11 @@ def test_filters_who_kind_action_and_period_with_dutch_errors(client, login_as):
         assert message in response.text, bad
         assert client.get("/beheer/auditlog/export.csv" + bad).status_code == 422
 
-    # The number's message sits at its field, and the form keeps the other filter.
+    # The number's message sits at its field, and the form keeps the other filter; no rows are shown, since
+    # the whole log under the message would look like the filter's result.
     huge = client.get("/beheer/auditlog?object_id=99999999999999999999&action=view").text
+    assert "Er staat een fout in het filter." in huge and "Sanne Gezien" not in huge
+    assert "Download als CSV" not in huge  # the download would only repeat the error
     assert '<p class="error-message" id="object_id-error">' in huge
     assert '<option selected value="view">' in huge or '<option value="view" selected>' in huge
     # A page number stays with the guard: only the form's own number is exempt.

@@ -39,7 +39,8 @@ def _audit_filters() -> tuple[AuditFilterForm, AuditFilter, bool]:
 def audit_log():
     form, filters, valid = _audit_filters()
     page = request.args.get("pagina", 1, type=int)
-    entries = audit_page(filters, max(page, 1))
+    # A filter with an error shows no rows: the whole log under the message would look like its result.
+    entries = audit_page(filters, max(page, 1)) if valid else None
     args = {k: v for k, v in request.args.items() if k != "pagina" and v}
     return render(
         "admin/audit_log.html",
