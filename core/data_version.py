@@ -9,6 +9,10 @@ ORM flushes and DML through the session (`session.execute(insert(...))`) count. 
 connection does not; the two places that do that (the benchmark seeder, the tests' clean-up) either
 call `bump` or remove the row, and without a row nothing is cached. The token is new whenever the row
 is created, so a database that is emptied and filled again never reuses an old key.
+
+A scope is a part of the data with a version of its own (its own row), moved only by a change of one of its
+tables: a cache of figures that read nothing else (the finance dashboard's money figures) stays valid across
+every other change (a conversation, a contract). A statement whose table is unknown moves every scope.
 """
 
 import uuid
@@ -20,40 +24,72 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from models import data_version
 
-FLAG = "pj_data_changed"
+FLAG = "pj_data_changed"  # in session.info: the names of the tables this transaction changed
+UNKNOWN = None  # a statement whose table is not known: it may have changed anything
 # Written on reads or by sign-in, never shown in a page that a cache holds.
 NOT_DATA = {"audit_log", "audit_seal", "sign_in_throttle"}
+EVERYTHING = 1  # the row of the whole data
+# Scope name: (its row, the tables whose change moves it).
+SCOPES = {
+    # What the finance dashboard's money figures read (budget/figure_cache.py): pots, contributions,
+    # carry-overs, invoices, requests and their running totals. Participant names are read live.
+    "budget": (
+        2,
+        frozenset(
+            {
+                "budget_year",
+                "budget_pot",
+                "budget_contribution",
+                "budget_carry_over",
+                "lifecoach_invoice",
+                "maatwerk_request",
+                "maatwerk_total",
+                "maatwerk_participant_total",
+            }
+        ),
+    ),
+}
 
 
 def _is_data(table_name: str | None) -> bool:
     return table_name is None or table_name not in NOT_DATA
 
 
+def _note(session, table_name: str | None) -> None:
+    if _is_data(table_name):
+        session.info.setdefault(FLAG, set()).add(table_name)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flush(session, flush_context) -> None:
     for obj in (*session.new, *session.deleted, *session.dirty):
-        if not _is_data(getattr(obj, "__tablename__", None)):
-            continue
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
-        session.info[FLAG] = True
-        return
+        _note(session, getattr(obj, "__tablename__", UNKNOWN))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if _is_data(getattr(table, "name", None)):
-            state.session.info[FLAG] = True
+        _note(state.session, getattr(table, "name", UNKNOWN))
+
+
+def _rows_moved_by(tables: set) -> list[int]:
+    rows = [EVERYTHING]
+    for row, scope_tables in SCOPES.values():
+        if UNKNOWN in tables or tables & scope_tables:
+            rows.append(row)
+    return rows
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session) -> None:
-    # Every change first, so the version row is the last lock a transaction takes (no lock waits after it).
+    # Every change first, so the version rows are the last locks a transaction takes (no lock waits after them).
     session.flush()
-    if session.info.pop(FLAG, False):
-        bump(session)
+    tables = session.info.pop(FLAG, None)
+    if tables:
+        _bump_rows(session, _rows_moved_by(tables))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -80,19 +116,27 @@ def forget_schema() -> None:
 
 
 def bump(session) -> None:
-    """Move the version on (creating the row with a new token when it is missing), in this transaction."""
+    """Move the version and every scope's on (as a change of anything would), in this transaction."""
+    _bump_rows(session, [EVERYTHING, *(row for row, _ in SCOPES.values())])
+
+
+def _bump_rows(session, rows: list[int]) -> None:
+    """Move these rows on (creating a missing row with a new token), in rows order, in this transaction."""
     connection = session.connection()
     if not _has_table(connection):
         return
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(data_version).values(id=1, token=uuid.uuid4().hex, n=1)
-    statement = statement.on_conflict_do_update(index_elements=["id"], set_={"n": data_version.c.n + 1})
-    connection.execute(statement)
+    for row in rows:  # always the same order, so two committing transactions never wait for each other in a circle
+        statement = dialect.insert(data_version).values(id=row, token=uuid.uuid4().hex, n=1)
+        statement = statement.on_conflict_do_update(index_elements=["id"], set_={"n": data_version.c.n + 1})
+        connection.execute(statement)
 
 
-def current(session) -> tuple[str, int] | None:
-    """The version this request sees (one query), or None when there is no row yet (then: do not cache)."""
+def current(session, scope: str | None = None) -> tuple[str, int] | None:
+    """The version of the whole data (or of one scope) this request sees (one query), or None when there is
+    no row yet (then: do not cache)."""
     if not _has_table(session.connection()):
         return None
-    row = session.execute(select(data_version.c.token, data_version.c.n).where(data_version.c.id == 1)).first()
+    row_id = SCOPES[scope][0] if scope else EVERYTHING
+    row = session.execute(select(data_version.c.token, data_version.c.n).where(data_version.c.id == row_id)).first()
     return (row.token, row.n) if row else None

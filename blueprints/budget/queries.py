@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from blueprints.budget.rules import pot_figures
 from core.money import CENT, cents_sum, from_cents
 from core.svg import fraction, slots
+from core.versioned_cache import cached, version_key
 from models import (
     MAATWERK_CATEGORY_LABELS,
     REQUEST_STATUS_LABELS,
@@ -119,8 +120,9 @@ def spend_by_category(totals: list[MaatwerkTotal], filters: Filters) -> list[dic
     return sorted(rows, key=lambda r: (r["amount"], r["category"]), reverse=True)
 
 
-def top_participants(year: int, filters: Filters, limit: int = 10) -> list[dict]:
-    """Highest approved + paid per participant: from the running totals; with a filter from the requests."""
+def top_spenders(year: int, filters: Filters, limit: int = 10) -> list[tuple[int, int, int]]:
+    """(participant id, cents, requests) of the highest approved + paid per participant, highest first: from
+    the running totals; with a filter from the requests."""
     # Sum per participant first, then name only the top ten: joining every participant before ranking
     # read all of them for each dashboard (8 ms of PostgreSQL at 100x, issue #21).
     if not filters.category and not filters.status:
@@ -143,16 +145,26 @@ def top_participants(year: int, filters: Filters, limit: int = 10) -> list[dict]
             filters,
             SPEND_STATUSES,
         )
-    ranked = per_participant.group_by(owner).order_by(total.desc(), owner).limit(limit).subquery()
-    query = (
-        select(Participant.id, Participant.first_name, Participant.last_name, ranked.c.total, ranked.c.requests)
-        .join(ranked, ranked.c.owner == Participant.id)
-        .order_by(ranked.c.total.desc(), Participant.id)
-    )
+    ranked = per_participant.group_by(owner).order_by(total.desc(), owner).limit(limit)
+    return [(int(pid), int(cents), int(n)) for pid, cents, n in db.session.execute(ranked)]
+
+
+def named_spenders(spenders) -> list[dict]:
+    """The ranked spenders with their names as they are now (one query)."""
+    ids = [pid for pid, _, _ in spenders]
+    names = {}
+    if ids:
+        query = select(Participant.id, Participant.first_name, Participant.last_name).where(Participant.id.in_(ids))
+        names = {pid: f"{first} {last}" for pid, first, last in db.session.execute(query)}
     return [
-        {"id": pid, "name": f"{first} {last}", "amount": from_cents(s), "count": int(n)}
-        for pid, first, last, s, n in db.session.execute(query)
+        {"id": pid, "name": names[pid], "amount": from_cents(cents), "count": n}
+        for pid, cents, n in spenders
+        if pid in names
     ]
+
+
+def top_participants(year: int, filters: Filters, limit: int = 10) -> list[dict]:
+    return named_spenders(top_spenders(year, filters, limit))
 
 
 def average_per_participant(year: int, filters: Filters, totals: list[MaatwerkTotal]) -> dict:
@@ -297,7 +309,7 @@ def chart_geometry(cumulative, budget: Decimal, forecast: Decimal, elapsed: int)
     }
 
 
-def _request_count(totals: list[MaatwerkTotal], filters: Filters) -> int:
+def request_count(totals: list[MaatwerkTotal], filters: Filters) -> int:
     """How many requests match the filters, from the running totals instead of counting rows."""
     return sum(
         t.requests
@@ -307,8 +319,9 @@ def _request_count(totals: list[MaatwerkTotal], filters: Filters) -> int:
     )
 
 
-def request_page(year: int, filters: Filters, page: int, totals: list[MaatwerkTotal], per_page: int = 25):
-    """One page of the year's requests, newest first: ids from the index, then those 25 rows with relations."""
+def request_page(year: int, filters: Filters, page: int, count: int, per_page: int = 25):
+    """One page of the year's requests, newest first: ids from the index, then those 25 rows with relations;
+    `count` is how many match (`request_count`, from the running totals)."""
     ids = _apply(select(MaatwerkRequest.id).where(MaatwerkRequest.pot_id == _maatwerk_pot_id(year)), filters)
     pager = db.paginate(
         ids.order_by(MaatwerkRequest.requested_at.desc(), MaatwerkRequest.id.desc()),
@@ -317,7 +330,7 @@ def request_page(year: int, filters: Filters, page: int, totals: list[MaatwerkTo
         error_out=False,
         count=False,
     )
-    pager.total = _request_count(totals, filters)
+    pager.total = count
     wanted = list(pager.items)
     rows = {}
     if wanted:
@@ -350,21 +363,57 @@ def pending_queue(year: int, limit: int = QUEUE_SHOWN) -> list[MaatwerkRequest]:
     return list(db.session.scalars(query))
 
 
-def dashboard(year: int, filters: Filters, page: int, today: date | None = None) -> dict:
-    today = today or date.today()
+@dataclass(frozen=True)
+class YearFigures:
+    """The dashboard's money figures for a year and filters: read-only, shared by requests (from memory)."""
+
+    pots: tuple  # rules.PotFigures of the year's pots
+    by_category: tuple
+    spenders: tuple  # top_spenders: ids and amounts, named per request (a name may change, the money not)
+    average: dict
+    burn: dict
+    pending_total: int  # requests waiting for a decision
+    request_count: int  # requests matching the filters
+
+
+def build_year_figures(year: int, filters: Filters, today: date) -> YearFigures:
     figures = pot_figures(year=year)
     totals = year_totals(year)
+    return YearFigures(
+        pots=tuple(figures.values()),
+        by_category=tuple(spend_by_category(totals, filters)),
+        spenders=tuple(top_spenders(year, filters)),
+        average=average_per_participant(year, filters, totals),
+        burn=burn(year, figures, today, totals),
+        pending_total=sum(t.requests for t in totals if t.status == RequestStatus.AANGEVRAAGD.value),
+        request_count=request_count(totals, filters),
+    )
+
+
+FIGURES_STORE = "pj_budget_figures"
+
+
+def year_figures(year: int, filters: Filters, today: date) -> YearFigures:
+    """From memory while the budget data is unchanged: keyed by the budget scope's version
+    (core/data_version.py, bumped in the transaction of every change of a pot, contribution, carry-over,
+    invoice or request), so a conversation or a contract does not throw the figures away."""
+    key = version_key(year, filters.category, filters.status, today, scope="budget")
+    return cached(FIGURES_STORE, key, lambda: build_year_figures(year, filters, today))
+
+
+def dashboard(year: int, filters: Filters, page: int, today: date | None = None) -> dict:
+    figures = year_figures(year, filters, today or date.today())
     queue = pending_queue(year)
     return {
-        "figures": list(figures.values()),
-        "by_category": spend_by_category(totals, filters),
-        "top": top_participants(year, filters),
-        "average": average_per_participant(year, filters, totals),
-        "burn": burn(year, figures, today, totals),
+        "figures": list(figures.pots),
+        "by_category": figures.by_category,
+        "top": named_spenders(figures.spenders),
+        "average": figures.average,
+        "burn": figures.burn,
         "queue": queue,
         "earlier": earlier_spend(r.participant_id for r in queue),
-        "pending_total": sum(t.requests for t in totals if t.status == RequestStatus.AANGEVRAAGD.value),
-        "requests": request_page(year, filters, page, totals),
+        "pending_total": figures.pending_total,
+        "requests": request_page(year, filters, page, figures.request_count),
     }
 
 
@@ -420,18 +469,11 @@ def my_requests(user: User, page: int):
     return db.paginate(query, page=page, per_page=25, error_out=False)
 
 
-def pending_count(year: int) -> int:
-    query = _year_requests(year).where(MaatwerkRequest.status == RequestStatus.AANGEVRAAGD.value)
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
-
-
 def finance_summary(today: date | None = None) -> dict:
+    """This year's pots and how many requests wait: the dashboard's own figures (from memory)."""
     today = today or date.today()
-    return {
-        "year": today.year,
-        "figures": list(pot_figures(year=today.year).values()),
-        "pending": pending_count(today.year),
-    }
+    figures = year_figures(today.year, Filters(), today)
+    return {"year": today.year, "figures": list(figures.pots), "pending": figures.pending_total}
 
 
 # --------------------------------------------------------------------------- exports

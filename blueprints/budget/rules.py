@@ -65,7 +65,7 @@ def may_withdraw_request(user: User, maatwerk: MaatwerkRequest) -> bool:
 # --------------------------------------------------------------------------- pot figures
 
 
-@dataclass
+@dataclass(frozen=True)  # shared by requests from the dashboard's memory (queries.year_figures)
 class PotFigures:
     pot_id: int
     kind: str

@@ -125,7 +125,9 @@ def index():
 @bp.route("/<int:year>")
 @allow("financien")
 def dashboard_page(year: int):
-    get_year_or_404(year)
+    years = [y.year for y in budget_years()]  # the year picker's, and the 404 check (one query)
+    if year not in years:
+        abort(404)
     form, filters = _filters()
     page = max(request.args.get("pagina", 1, type=int), 1)
     data = dashboard(year, filters, page)
@@ -133,7 +135,7 @@ def dashboard_page(year: int):
         "budget/dashboard.html",
         "budget/partials/filtered.html",
         year=year,
-        years=[y.year for y in budget_years()],
+        years=years,
         form=form,
         filters=filters,
         args=filters.as_args(),
