@@ -226,6 +226,7 @@ MATRIX = {
     "youths.edit_onward_referral": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.onward_referral_result": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.lasting_answer": row(get=(302, 404, 403, 403, 403, 403), post=(302, 404, 403, 403, 403, 403)),
+    "youths.lasting_tasks": row(get=(302, 200, 403, 403, 403, 403), post=None),
     "youths.handover_page": row(get=(302, 200, 403, 403, 403, 403), post=(302, 422, 403, 403, 403, 403)),
     "youths.handover_read": row(get=None, post=(302, 303, 403, 403, 403, 403)),
     "youths.index": row(get=(302, 200, 403, 403, 403, 403), post=None),

@@ -208,3 +208,32 @@ def test_the_start_page_uses_the_same_number_of_queries_with_1_and_30_tasks(clie
     with count_queries() as many:
         assert "Vragen na afloop (32)" in client.get("/start/coach").text
     assert many() == few()
+
+
+def test_the_start_page_shows_the_oldest_ten_and_links_to_all_of_them(client, login_as, coach):
+    login_as(user=coach)
+    today = onward.today()
+    people = [ended(coach, add_months(today, -7) - timedelta(days=i), first_name=f"Oud{i:02d}") for i in range(32)]
+    other = ended(make_user("coach"), add_months(today, -7), first_name="Vreemd")
+    start = client.get("/start/coach").text
+    assert "Vragen na afloop (32)" in start and "Alle 32 vragen na afloop" in start
+    shown = [p for p in people if f"/deelnemers/{p.id}/na-afloop/6?" in start]
+    assert shown == people[-10:]  # the ten that ended longest ago, whose questions are oldest
+    first = client.get("/deelnemers/na-afloop").text
+    assert "Vragen na afloop (32)" in first and "Pagina 1 van 2 (32 resultaten)" in first
+    last = client.get("/deelnemers/na-afloop?pagina=2").text
+    listed = [p for p in people if f"/deelnemers/{p.id}/na-afloop/6?terug=lijst" in first + last.replace("&amp;", "&")]
+    assert len(listed) == 32 and "Vreemd" not in first + last
+    assert client.get("/deelnemers/na-afloop?pagina=99").text.count("?terug=lijst") == 7  # the last page
+    answer = f"/deelnemers/{people[0].id}/na-afloop/6?terug=lijst"
+    assert "Terug naar de vragen na afloop" in client.get(answer).text
+    response = client.post(answer, data={"situation": "werk"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/deelnemers/na-afloop#na-afloop-kop")
+    assert "Vragen na afloop (31)" in client.get("/deelnemers/na-afloop").text
+    assert other.id not in [t.participant.id for t in lasting.coach_tasks(coach.id, today)]
+
+
+@pytest.mark.parametrize("role", ["partner", "financien", "beheer"])
+def test_only_coaches_see_the_task_list(client, login_as, role):
+    login_as(role)
+    assert client.get("/deelnemers/na-afloop").status_code == 403

@@ -7,7 +7,6 @@ page (plus one for the participants those objects belong to), whatever the numbe
 Labels and words come from `audit_labels`; this module only reads and arranges.
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -20,6 +19,7 @@ from blueprints.admin import audit_labels as L
 from core.formatting import date_nl, datetime_nl
 from core.localtime import local_midnight_utc
 from core.money import format_money
+from core.paging import PageNumbers
 from models import ZRM_LEVEL_LABELS, AuditLog, db
 
 PER_PAGE = 25
@@ -329,31 +329,11 @@ def _conditions(filters: AuditFilter, log=AuditLog) -> list:
 
 
 @dataclass
-class GroupPage:
+class GroupPage(PageNumbers):
     items: list[Group]
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(math.ceil(self.total / self.per_page), 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def audit_page(filters: AuditFilter, page: int, per_page: int = PER_PAGE) -> GroupPage:

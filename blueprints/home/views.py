@@ -17,7 +17,10 @@ from blueprints.youths.onward import today as today_in_hengelo
 from blueprints.youths.queries import coach_overview
 from core.access import SIGNED_IN, allow
 from core.htmx import render
+from core.paging import ListPage
 from models import Role, utcnow
+
+LASTING_SHOWN = 10
 
 START_PAGES = {
     Role.COACH: "home.coach",
@@ -42,7 +45,8 @@ def coach():
         caseload=coach_overview(current_user.id, date.today(), utcnow()),
         contract_attention=coach_attention(current_user),
         portal_news=coach_news(current_user.id),
-        lasting_tasks=lasting_tasks(current_user.id, today_in_hengelo()),  # 6 and 12 months after the end
+        # 6 and 12 months after the end: the oldest few, with a link to all (youths.lasting_tasks)
+        lasting_tasks=ListPage.of(lasting_tasks(current_user.id, today_in_hengelo()), 1, LASTING_SHOWN),
         handed_over=handed_over_to(current_user.id),  # handover lane: files handed to this coach, unread
     )
 

@@ -40,6 +40,7 @@ from blueprints.reports.figures import (
 )
 from core.localtime import local_now
 from core.money import cents_sum, from_cents
+from core.paging import PageNumbers
 from models import (
     COMMITMENT_STATUS_LABELS,
     LASTING_SITUATION_LABELS,
@@ -398,33 +399,13 @@ class Person:
 
 
 @dataclass
-class PersonPage:
+class PersonPage(PageNumbers):
     people: list[Person]
     total: int  # trajectories in the list
     page: int
     per_page: int
     counted: int | None = None  # an item cell: the things counted (the number clicked)
     without_trajectory: int = 0  # of those, belonging to no trajectory (a pilot-wide commitment)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def people_behind(cell: Cell, filters: Filters, page: int = 1) -> PersonPage:

@@ -93,9 +93,22 @@ def checks_of(participant: Participant, today: date) -> list[FileCheck]:
     return [FileCheck(m, due_on(end, m), due_on(end, m) <= today, answered.get(m)) for m in MONTHS]
 
 
+@dataclass(frozen=True)
+class TaskPerson:
+    """Who a task is about: the start page and the task list show the name only."""
+
+    id: int
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
 @dataclass
 class Task:
-    participant: Participant
+    participant: TaskPerson
     months: int
     due_on: date
 
@@ -105,7 +118,9 @@ def coach_tasks(coach_id: int, today: date) -> list[Task]:
     six, twelve = aliased(LastingOutcomeCheck), aliased(LastingOutcomeCheck)
     due = {m: latest_end_due(today, m) for m in MONTHS}
     rows = db.session.execute(
-        select(Participant, six.id, twelve.id)
+        select(
+            Participant.id, Participant.first_name, Participant.last_name, Participant.outcome_date, six.id, twelve.id
+        )
         .outerjoin(six, and_(six.participant_id == Participant.id, six.months == 6))
         .outerjoin(twelve, and_(twelve.participant_id == Participant.id, twelve.months == 12))
         .where(
@@ -120,10 +135,11 @@ def coach_tasks(coach_id: int, today: date) -> list[Task]:
         .order_by(Participant.outcome_date, Participant.id)
     ).all()
     tasks = []
-    for participant, six_id, twelve_id in rows:
+    for pid, first_name, last_name, end, six_id, twelve_id in rows:
+        person = TaskPerson(pid, first_name, last_name)
         for months, answered in ((6, six_id), (12, twelve_id)):
-            if answered is None and participant.outcome_date <= due[months]:
-                tasks.append(Task(participant, months, due_on(participant.outcome_date, months)))
+            if answered is None and end <= due[months]:
+                tasks.append(Task(person, months, due_on(end, months)))
     tasks.sort(key=lambda t: (t.due_on, t.participant.id, t.months))
     return tasks
 

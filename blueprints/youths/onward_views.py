@@ -22,10 +22,17 @@ from blueprints.youths.views import open_file
 from core.access import allow
 from core.forms import form_status
 from core.htmx import redirect_after_post, render
+from core.paging import ListPage
 from models import db
 
 COACH = "coach"
 SECTION = "verwezen-naar"
+TASKS_PER_PAGE = 25
+# Where an answer given from a task list goes back to: `?terug=` -> (endpoint, link text).
+BACK_TO = {
+    "start": ("home.coach", "Terug naar de startpagina"),
+    "lijst": ("youths.lasting_tasks", "Terug naar de vragen na afloop"),
+}
 
 
 def end_unsaved() -> None:
@@ -172,9 +179,9 @@ def lasting_answer(participant_id: int, months: int):
             return redirect_after_post(file_url(participant.id, "na-afloop"))
         else:
             flash("Dank u. Het antwoord is opgeslagen.", "success")
-            target = request.args.get("terug")
-            if target == "start":
-                return redirect_after_post(url_for("home.coach") + "#na-afloop-kop")
+            back = BACK_TO.get(request.args.get("terug"))
+            if back:
+                return redirect_after_post(url_for(back[0]) + "#na-afloop-kop")
             return redirect_after_post(file_url(participant.id, "na-afloop"))
     end_unsaved()
     return render(
@@ -184,6 +191,17 @@ def lasting_answer(participant_id: int, months: int):
         months=months,
         due_on=lasting.due_on(participant.outcome_date, months),
         check=check,
-        back=request.args.get("terug") == "start",
+        back=request.args.get("terug") if request.args.get("terug") in BACK_TO else None,
+        back_to=BACK_TO,
         status=form_status(form),
     )
+
+
+@bp.route("/na-afloop")
+@allow(COACH)
+def lasting_tasks():
+    """Every open question after the end for the coach's own participants, oldest due first (the start
+    page shows the first few)."""
+    tasks = lasting.coach_tasks(current_user.id, today())
+    page = ListPage.of(tasks, request.args.get("pagina", 1, type=int), TASKS_PER_PAGE)
+    return render("youths/lasting_tasks.html", page=page)

@@ -103,6 +103,8 @@ def test_onward_referral_and_lasting_outcome_pages_are_accessible_at_desk_and_ph
         f"/deelnemers/verwezen-naar/{referral.id}/wijzigen",
         f"/deelnemers/verwezen-naar/{referral.id}/uitkomst",
         f"/deelnemers/{alumnus.id}/na-afloop/12?terug=start",
+        f"/deelnemers/{alumnus.id}/na-afloop/12?terug=lijst",
+        "/deelnemers/na-afloop",  # every open question (the start page shows the oldest ten)
         "/start/coach",
         "/rapportage/",
         "/rapportage/?jaar=2026",
