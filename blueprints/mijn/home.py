@@ -14,7 +14,7 @@ from urllib.parse import quote_plus
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from blueprints.youths.queries import caseload_ids
+from blueprints.youths.queries import in_caseload
 from models import (
     Action,
     Commitment,
@@ -257,17 +257,16 @@ def coach_news(coach_id: int, now=None, days: int = 14) -> CoachPortalNews:
     """For the coach's start page: unread messages, recent cancellations and ticks by their participants."""
     now = now or utcnow()
     since = now - timedelta(days=days)
-    mine = caseload_ids(coach_id)
     messages = db.session.scalars(
         select(PortalMessage)
-        .where(PortalMessage.participant_id.in_(mine), PortalMessage.read_at.is_(None))
+        .where(in_caseload(PortalMessage.participant_id, coach_id), PortalMessage.read_at.is_(None))
         .order_by(PortalMessage.created_at.desc())
         .limit(20)
     ).all()
     cancellations = db.session.scalars(
         select(Conversation)
         .where(
-            Conversation.participant_id.in_(mine),
+            in_caseload(Conversation.participant_id, coach_id),
             Conversation.cancelled_by == "deelnemer",
             Conversation.cancelled_at >= since,
         )
@@ -277,7 +276,9 @@ def coach_news(coach_id: int, now=None, days: int = 14) -> CoachPortalNews:
     ticked = db.session.scalars(
         select(Action)
         .join(Goal, Goal.id == Action.goal_id)
-        .where(Goal.participant_id.in_(mine), Action.done_by == "deelnemer", Action.done_on >= since.date())
+        .where(
+            in_caseload(Goal.participant_id, coach_id), Action.done_by == "deelnemer", Action.done_on >= since.date()
+        )
         .options(selectinload(Action.goal))
         .order_by(Action.done_on.desc(), Action.id.desc())
         .limit(20)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.youths import followup
 from core.localtime import week_bounds_utc
+from core.sql import in_list
 from models import (
     Action,
     Assessment,
@@ -209,7 +210,7 @@ def last_contact_subquery(now: datetime, coach_id: int | None = None):
         Conversation.attendance == "verschenen", Conversation.held_at <= now
     )
     if coach_id is not None:
-        query = query.where(Conversation.participant_id.in_(caseload_ids(coach_id)))
+        query = query.where(in_caseload(Conversation.participant_id, coach_id))
     return query.group_by(Conversation.participant_id).subquery()
 
 
@@ -221,7 +222,7 @@ def overdue_subquery(today: date, coach_id: int | None = None):
         .where(Action.done.is_(False), Action.due_date < today)
     )
     if coach_id is not None:
-        query = query.where(Goal.participant_id.in_(caseload_ids(coach_id)))
+        query = query.where(in_caseload(Goal.participant_id, coach_id))
     return query.group_by(Goal.participant_id).subquery()
 
 
@@ -230,12 +231,18 @@ def caseload_ids(coach_id: int):
     return select(Participant.id).where(Participant.coach_id == coach_id)
 
 
+def in_caseload(column, coach_id: int):
+    """`column` is one of the coach's own participants (core/sql.in_list: on PostgreSQL the caseload is read
+    once, then each row is an index lookup)."""
+    return in_list(column, caseload_ids(coach_id))
+
+
 def own_record_ids(model, coach_id: int):
     """Ids of a model's rows (a contract, a commitment) that are the coach's own: about one of their
     participants or recorded by them. A UNION of two index lookups: an OR over a join to participant made
     PostgreSQL read every row and every participant for each start page (issue #21)."""
     return union(
-        select(model.id).where(model.participant_id.in_(caseload_ids(coach_id))),
+        select(model.id).where(in_caseload(model.participant_id, coach_id)),
         select(model.id).where(model.created_by_id == coach_id),
     )
 
