@@ -9,7 +9,6 @@ from core.localtime import LOCAL_TZ
 from core.money import format_money
 from core.percent import percent_of
 
-
 # The usual patterns are written directly with Babel's own Dutch month names: a start page shows a hundred
 # dates, and Babel's pattern engine takes about 30 µs for each (tests/test_formatting.py compares the two).
 LONG, SHORT, DATETIME = "d MMMM yyyy", "dd-MM-yyyy", "d MMM yyyy HH:mm"

@@ -129,6 +129,7 @@ EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 XLSX_STYLES = [AMOUNT_FORMAT, DATE_FORMAT, *NUMBER_FORMATS.values()]  # style i+1 has format i
 XLSX_ROWS_PER_CHUNK = 500
 XLSX_COMPRESSLEVEL = 1  # deflate level 1: a third of level 6's time for a file about 20% larger
+XLSX_TEXTS_KEPT = 16_384  # prepared text cells kept (per process), most used first
 
 
 def _xlsx_char(match: re.Match) -> str:
@@ -146,9 +147,20 @@ def _xlsx_text(value: str) -> str:
 
 
 def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}"{_inline_tail(text)}'
+
+
+def _inline_tail(text: str) -> str:
     # xml:space="preserve" only where it matters: text that starts or ends with white space.
     space = ' xml:space="preserve"' if text[0] <= " " or text[-1] <= " " else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+@lru_cache(maxsize=XLSX_TEXTS_KEPT)
+def _text_cell_tail(value: str) -> str:
+    """A text cell after its reference, formula guard and escapes applied: an export repeats most of its
+    texts (categories, statuses, names, suppliers) thousands of times."""
+    return _inline_tail(_xlsx_text(safe_text(value)))
 
 
 def _column_letters(count: int) -> list[str]:
@@ -177,7 +189,7 @@ def _row_xml(number: int, row, plans) -> str:
                 append(_inline(letter + n, empty))
         elif isinstance(value, str):
             if value:  # an empty text is an empty cell
-                append(_inline(letter + n, _xlsx_text(safe_text(value))))
+                append(f'<c r="{letter}{n}"{_text_cell_tail(value)}')
         elif isinstance(value, bool):
             append(_inline(letter + n, "ja" if value else "nee"))
         elif isinstance(value, int | float | Decimal):
