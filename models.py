@@ -1428,6 +1428,11 @@ class ContractTemplate(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
+def contract_reference(contract_id: int) -> str:
+    """How people name a contract: PJ-00011."""
+    return f"PJ-{contract_id:05d}"
+
+
 class Contract(db.Model):
     """The inspanningscontract of one participant; its text lives in numbered versions."""
 
@@ -1452,7 +1457,7 @@ class Contract(db.Model):
 
     @property
     def reference(self) -> str:
-        return f"PJ-{self.id:05d}"
+        return contract_reference(self.id)
 
 
 # Columns of a version that never change once it is frozen (sent for signing).

@@ -135,7 +135,8 @@ FILE_SECTIONS = ("plan", "metingen", "gesprekken", "contract", "maatwerk", "part
 # figures are kept per version of the budget data: 13 queries when they are built, 8 from memory. A contract
 # version's parties load with their signature, decline, signer and organisation in one query since 2026-12-03
 # (afternoon): the start page went from 20-27 (more when both contract lists had rows) to 13-15, the contracts
-# list from 10 to 6 and the contract PDF from 17 to 9.
+# list from 10 to 6 and the contract PDF from 17 to 9. Since 2026-12-04 the start page's contract lists are two
+# queries of plain columns (names, reasons, counts), 13 queries whatever they hold.
 SECTION_QUERIES = {
     "plan": 6,
     "metingen": 5,
@@ -192,8 +193,8 @@ def key_pages(app) -> list[Page]:
             )
             for key in FILE_SECTIONS
         ),
-        # One query for the contract parties per contract list that has rows (declined, waiting): 13-15.
-        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=15, bounded=True),
+        # 13 since the contract lists are two queries of plain columns (2026-12-04; 13-15 before).
+        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=13),
         Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=6),
         Page(
             "pdf",

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from blueprints.contracts import drafting, links, rules, signing
 from blueprints.contracts.queries import coach_attention, contracts_page, partner_waiting
-from models import Contract, ContractStatus, ContractVersion, db
+from models import Contract, ContractStatus, ContractVersion, Goal, db
+from tests.conftest import make_participant
 from tests.factories_contracts import make_sent, make_world, party, sign
 
 S = ContractStatus
@@ -153,3 +154,27 @@ def test_partner_portal_says_which_version_holds(client, login_as):
     page = client.get(f"/contracten/portaal/{v2.id}")
     assert page.status_code == 200
     assert "Dit is een voorstel voor een nieuwe versie. Versie 1 blijft gelden" in page.text
+
+
+def test_the_coach_start_page_says_who_declined_why_and_what_still_waits(app, client, login_as):
+    """The start page's contract section, read from plain columns (queries.coach_attention): the decliner,
+    the reason, whether the old version keeps holding, and how many signatures a sent version waits for."""
+    world = make_world(partner_names=("ROC van Twente", "Leerwerkloket Twente"))
+    contract, v1 = _signed_v1(world)
+    v2 = _propose(world, contract)
+    roc = world["partners"][0]
+    signing.decline_version(v2, party(v2, "partner", roc), name="ROC van Twente", reason="Plek is vol")
+    noor = make_participant(first_name="Noor", status="intake", coach_id=world["coach"].id, email="noor@example.test")
+    db.session.add(Goal(participant_id=noor.id, domain="werk_opleiding", description="Een opleiding kiezen"))
+    waiting_contract, waiting, _token = make_sent({**world, "participant": noor})
+    sign(waiting, party(waiting, "gemeente"), user=world["coach"])
+    db.session.commit()
+    login_as(user=world["coach"])
+    text = " ".join(client.get("/start/coach").text.split())
+    name = world["participant"].full_name
+    assert f"ROC van Twente tekent het contract van {name} niet.</strong> Reden: Plek is vol" in text
+    assert "Dit was een voorstel voor versie 2: de vorige versie blijft gelden." in text
+    assert f"Bekijk contract {contract.reference}" in text
+    assert f"({waiting_contract.reference}, versie 1)</a>: wacht op 3 van 4 handtekening(en)" in text
+    attention = coach_attention(world["coach"])
+    assert [v.id for v in attention.declined] == [v2.id] and [v.id for v in attention.waiting] == [waiting.id]
