@@ -243,9 +243,13 @@ class Summary:
         return sum(1 for goal in self.open_goals for action in goal.actions if not action.done)
 
 
+# Made once: SQLAlchemy works out each column of a new alias on first use (about 1 ms a statement here).
+_EARLIER = aliased(CoachAssignment)
+
+
 def unread_assignment(participant_id: int, coach_id: int) -> tuple[CoachAssignment, str | None] | None:
     """The file's open period when it was handed to `coach_id` and is unread, with the previous coach's name."""
-    earlier = aliased(CoachAssignment)
+    earlier = _EARLIER
     previous = (
         select(User.name)
         .select_from(earlier)
