@@ -178,3 +178,15 @@ def test_the_coach_start_page_says_who_declined_why_and_what_still_waits(app, cl
     assert f"({waiting_contract.reference}, versie 1)</a>: wacht op 3 van 4 handtekening(en)" in text
     attention = coach_attention(world["coach"])
     assert [v.id for v in attention.declined] == [v2.id] and [v.id for v in attention.waiting] == [waiting.id]
+
+
+def test_a_declined_version_without_a_recorded_decline_still_says_it_was_declined(app, client, login_as):
+    """Imported or older data can hold a declined version without its decline row: the alert still reads."""
+    world = make_world()
+    contract, version, _token = make_sent(world)
+    version.status, version.closed_at = S.GEWEIGERD.value, version.sent_at
+    db.session.commit()
+    login_as(user=world["coach"])
+    text = " ".join(client.get("/start/coach").text.split())
+    assert f"Het contract van {world['participant'].full_name} is geweigerd.</strong>" in text
+    assert f"Bekijk contract {contract.reference}" in text
