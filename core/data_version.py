@@ -31,7 +31,7 @@ NOT_DATA = {"audit_log", "audit_seal", "sign_in_throttle"}
 EVERYTHING = 1  # the row of the whole data
 # Scope name: (its row, the tables whose change moves it).
 SCOPES = {
-    # What the finance dashboard's money figures read (budget/figure_cache.py): pots, contributions,
+    # What the finance dashboard's money figures read (budget/queries.year_figures): pots, contributions,
     # carry-overs, invoices, requests and their running totals. Participant names are read live.
     "budget": (
         2,
