@@ -9,6 +9,7 @@ class PageNumbers:
     page: int
     per_page: int
     total: int
+    capped = False  # `total` is exact; a page whose count stops at a cap says so (the audit log)
 
     @property
     def pages(self) -> int:

@@ -143,3 +143,26 @@ def test_the_fast_select_writes_exactly_what_wtforms_writes(app):
             assert field() == plain(field), field.name
             assert field(class_="wide") == plain(field, class_="wide")
         assert '<option selected value="1">Jan &#34;de&#34; &lt;Vries&gt; &amp; Zn</option>' in form.one()
+
+
+def test_audit_log_counts_up_to_its_cap_and_still_pages_on(client, login_as, monkeypatch):
+    """Past the cap the page says "meer dan" (a true lower bound) and Volgende still leads on to the end."""
+    monkeypatch.setattr("blueprints.admin.auditlog.COUNT_CAP", 50)
+    login_as("beheer")
+    _rows(40)
+    _rows(3, key="d" * 32)
+    exact = audit_page(AuditFilter(object_type="goal_action"), 1)
+    assert (exact.total, exact.capped, exact.pages) == (41, False, 2)
+    _rows(30)
+    _rows(2, key="e" * 32)
+    first = audit_page(AuditFilter(object_type="goal_action"), 1)
+    assert (first.total, first.capped, first.pages, first.has_next) == (50, True, 2, True)
+    third = audit_page(AuditFilter(object_type="goal_action"), 3)
+    assert len(third.items) == 72 - 50 and not third.has_next  # 40 + 1 + 30 + 1 actions: the last page
+    page_one = client.get("/beheer/auditlog?object_type=goal_action").text
+    assert "Pagina 1 van meer dan 2 (meer dan 50 resultaten)" in page_one
+    page_three = client.get("/beheer/auditlog?object_type=goal_action&pagina=3").text
+    assert "Pagina 3 (meer dan 50 resultaten)" in page_three and ">Volgende<" not in page_three
+    assert ">Vorige<" in page_three
+    # A filter that narrows the log below the cap is counted exactly again.
+    assert audit_page(AuditFilter(object_type="goal_action", group="e" * 32), 1).total == 1

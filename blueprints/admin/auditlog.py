@@ -328,25 +328,37 @@ def _conditions(filters: AuditFilter, log=AuditLog) -> list:
     return where
 
 
+# Counted up to here, then "meer dan 10.000": the log grows with every logged view, so an exact total of all
+# of it would cost a count of the whole log on every page (issue #21). A filter narrows it to what is counted.
+COUNT_CAP = 10_000
+
+
 @dataclass
 class GroupPage(PageNumbers):
     items: list[Group]
     page: int
     per_page: int
-    total: int
+    total: int  # the number of actions, at most COUNT_CAP
+    capped: bool = False  # there are more than COUNT_CAP: `total` is the cap
+    more: bool = False  # a later page has actions
+
+    @property
+    def has_next(self) -> bool:
+        return self.more
 
 
 def audit_page(filters: AuditFilter, page: int, per_page: int = PER_PAGE) -> GroupPage:
     """One page of actions, newest first: 3 queries for the page plus the bulk name look-ups."""
     where = _conditions(filters)
-    total = db.session.scalar(_count_actions(where)) or 0
-    heads = _heads(filters, per_page, (page - 1) * per_page)
+    counted = db.session.scalar(_count_actions(where, COUNT_CAP)) or 0
+    heads = _heads(filters, per_page + 1, (page - 1) * per_page)  # one more: is there a next page?
+    more, heads = len(heads) > per_page, heads[:per_page]
     limit = ALL_ROWS if filters.group else ROWS_PER_GROUP
     groups = build_groups(heads, where, limit)
     if filters.group:  # the action's own page: everything it did
         for group in groups:
             group.item_limit = None
-    return GroupPage(groups, page, per_page, total)
+    return GroupPage(groups, page, per_page, min(counted, COUNT_CAP), counted > COUNT_CAP, more)
 
 
 # Why the actions are counted and paged this way (issue #21, profiled in bench/README.md): grouping by
@@ -354,20 +366,23 @@ def audit_page(filters: AuditFilter, page: int, per_page: int = PER_PAGE) -> Gro
 # (25 + 30 ms at 100x on SQLite, growing with the log). Now a page walks the log newest first along the
 # primary key and keeps each action's newest row (no later row with its `group_key`: one probe of the
 # `group_key` index, which holds the row id too; a row without a key is an action of its own), and stops
-# after the page. The work depends on the page, not on the size of the log. Only the total is still a
-# count over the log, of two index-only counts (keyless rows plus distinct keys).
+# after the page. The work depends on the page, not on the size of the log. The total is two index-only
+# counts (keyless rows plus distinct keys), each stopped just past the cap, so it is bounded too.
 
 
-def _count_actions(where):
-    """Number of actions: keyless rows plus distinct keys, one query of two index-only counts.
-
-    Still linear in the log (about 10-20 ms per 50,000 keyed rows on SQLite here): a stored count kept by
-    `core/audit.py` would make it flat; not done yet (bench/README.md)."""
-    keyless = select(func.count()).select_from(AuditLog).where(*where, AuditLog.group_key.is_(None))
-    # Grouping along the index counts the keys without the temporary tree COUNT(DISTINCT) builds (2-3x faster).
-    keys = select(AuditLog.group_key).where(*where, AuditLog.group_key.is_not(None)).group_by(AuditLog.group_key)
-    keyed = select(func.count()).select_from(keys.subquery())
-    return select(keyless.scalar_subquery() + keyed.scalar_subquery())
+def _count_actions(where, cap: int):
+    """Number of actions, exact up to `cap` (more than `cap` counts as cap + 1 or a little more)."""
+    keyless = select(AuditLog.id).where(*where, AuditLog.group_key.is_(None)).limit(cap + 1)
+    # Grouping along the index counts the keys without the temporary tree COUNT(DISTINCT) builds (2-3x
+    # faster), and a group-by along an index can stop after `cap + 1` keys.
+    keys = (
+        select(AuditLog.group_key)
+        .where(*where, AuditLog.group_key.is_not(None))
+        .group_by(AuditLog.group_key)
+        .limit(cap + 1)
+    )
+    counts = [select(func.count()).select_from(part.subquery()).scalar_subquery() for part in (keyless, keys)]
+    return select(counts[0] + counts[1])
 
 
 # Made once: SQLAlchemy works out each column of a new alias on first use (about 1 ms a statement).
