@@ -48,6 +48,9 @@ SCOPES = {
             }
         ),
     ),
+    # What the participant list shows (blueprints/youths/list_cache.py): participants and the accounts of their
+    # coaches, nothing else.
+    "people": (3, frozenset({"participant", "user_account"})),
 }
 
 

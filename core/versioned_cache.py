@@ -44,6 +44,11 @@ def version_key(*parts, scope: str | None = None) -> tuple | None:
     return None if version is None else (version, *parts)
 
 
+def sub_key(key: tuple | None, *parts) -> tuple | None:
+    """`key` with more parts: several values of one page under one read of the version."""
+    return None if key is None else (*key, *parts)
+
+
 def cached(store: str, key: tuple | None, build: Callable, size: int = 48):
     """The value for `key` from this app's store `store`, built (and kept) when it is not there."""
     if key is None:  # no version row (an emptied database): nothing to key on, so build every time

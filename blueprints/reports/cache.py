@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from blueprints.reports import lasting, onward
 from blueprints.reports.figures import Filters, Report, build_report
 from core.localtime import local_now
-from core.versioned_cache import cached, version_key
+from core.versioned_cache import cached, sub_key, version_key
 
 STORE = "pj_report_cache"
 
@@ -41,5 +41,5 @@ def report_body(filters: Filters, role: str, render: Callable[[ReportFigures], s
     """The report's HTML body (no form, no token, nothing of the session in it): its links depend only on
     the role (who may open which list), so it is kept per role; `render` makes it from the figures."""
     figures_key = _key(filters)  # one read of the version for both entries
-    body_key = None if figures_key is None else (*figures_key, "body", role)
+    body_key = sub_key(figures_key, "body", role)
     return cached(STORE, body_key, lambda: render(cached(STORE, figures_key, lambda: _build(filters))))

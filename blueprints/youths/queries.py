@@ -31,7 +31,7 @@ PER_PAGE = 25
 # --------------------------------------------------------------------------- list
 
 
-@dataclass
+@dataclass(frozen=True)
 class ListFilter:
     q: str = ""
     status: str = ""

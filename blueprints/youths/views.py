@@ -6,13 +6,25 @@ or beheer; beheer sees who opened which file in the audit log. Every view of a f
 
 from datetime import date, datetime
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.mijn import reminders
-from blueprints.youths import bp, closing, coach_history, followup, persons, queries, same_person, timeline, workflow
+from blueprints.youths import (
+    bp,
+    closing,
+    coach_history,
+    followup,
+    list_cache,
+    persons,
+    queries,
+    same_person,
+    timeline,
+    workflow,
+)
 from blueprints.youths.forms import (
     ActionForm,
     AssessmentForm,
@@ -35,6 +47,7 @@ from core.errors import error_page
 from core.forms import EmptyForm, form_status, select_choices
 from core.htmx import is_partial_request, redirect_after_post, render
 from core.localtime import local_now, to_local, to_utc
+from core.versioned_cache import sub_key
 from models import (
     Action,
     Assessment,
@@ -79,8 +92,10 @@ def commit_view_entry() -> None:
 @allow(COACH)
 def index():
     form = ParticipantFilterForm(request.args)
-    coach_list = queries.coaches()
-    form.coach.choices = select_choices([("", "Alle life-coaches")] + [(str(c.id), c.name) for c in coach_list])
+    today = date.today()
+    key = list_cache.people_key(current_user.role, today)  # the days left change with the day
+    coach_list = list_cache.coach_choices(key)
+    form.coach.choices = select_choices([("", "Alle life-coaches")] + [(str(id_), name) for id_, name in coach_list])
     form.validate()  # invalid values are shown at the field and simply not used as a filter
     filters = queries.ListFilter(
         q="" if form.q.errors else (form.q.data or "").strip(),
@@ -89,17 +104,17 @@ def index():
         followup_only=bool(form.opvolging.data),
         sort="naam" if form.sort.errors else form.sort.data or "naam",
     )
-    pager = queries.participant_page(filters, max(request.args.get("pagina", 1, type=int), 1))
+    page = max(request.args.get("pagina", 1, type=int), 1)
     args = {k: v for k, v in request.args.items() if k != "pagina" and v}
-    return render(
-        "youths/index.html",
-        "youths/partials/list_results.html",
-        form=form,
-        pager=pager,
-        args=args,
-        today=date.today(),
-        status=form_status(form),
-    )
+
+    def results() -> Markup:
+        pager = queries.participant_page(filters, page)
+        # Markup of a template Jinja rendered with autoescape: kept as HTML, never escaped twice.
+        html = render_template("youths/partials/list_results.html", pager=pager, args=args, today=today)
+        return Markup(html)  # noqa: S704
+
+    body = list_cache.results_body(sub_key(key, filters, page, tuple(sorted(args.items()))), results)
+    return render("youths/index.html", "youths/partials/list_body.html", form=form, body=body, status=form_status(form))
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])

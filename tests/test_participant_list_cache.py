@@ -1,0 +1,90 @@
+"""The participant list comes from memory until a participant or an account changes, and is never stale.
+
+Its rows and its choice list of coaches are kept per version of the people scope (youths/list_cache.py),
+bumped in the transaction of every change of a participant or an account; a change elsewhere (a
+conversation) keeps them, a rolled-back change too, and a new day renders the days left again.
+"""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from models import Participant, User, db
+from tests.conftest import count_queries, make_participant, make_user
+from tests.factories_youths import make_conversation
+
+
+@pytest.fixture
+def listed(client, login_as):
+    coach = make_user("coach", name="Carla Coach")
+    login_as(user=coach)
+    participant = make_participant(first_name="Ada", last_name="Aalders", coach_id=coach.id)
+    first = client.get("/deelnemers/")
+    assert first.status_code == 200 and "Aalders, Ada" in first.text
+    return coach, participant
+
+
+def _list(client, path="/deelnemers/"):
+    with count_queries() as n:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response.text, n()
+
+
+def test_the_list_is_served_from_memory_while_nothing_changes(client, listed):
+    page, cold = _list(client, "/deelnemers/?q=aal")  # built: the version, coaches, count, rows, the user
+    again, warm = _list(client, "/deelnemers/?q=aal")
+    assert again == page and "Aalders, Ada" in again
+    assert warm == 2 < cold  # the user and the version only
+
+
+def test_a_change_of_a_participant_shows_on_the_next_list(client, listed):
+    _, participant = listed
+    db.session.get(Participant, participant.id).first_name = "Adriana"
+    db.session.commit()
+    page, _ = _list(client)
+    assert "Aalders, Adriana" in page and "Aalders, Ada<" not in page
+    make_participant(first_name="Bo", last_name="Bakker")
+    assert "Bakker, Bo" in _list(client)[0]
+    assert "Bakker, Bo" in _list(client, "/deelnemers/?q=bakk")[0]
+
+
+def test_a_new_coach_name_shows_in_the_rows_and_in_the_choice_list(client, listed):
+    coach, _ = listed
+    db.session.get(User, coach.id).name = "Carla de Vries"
+    db.session.commit()
+    page, _ = _list(client)
+    assert page.count("Carla de Vries") >= 2  # the row's coach and the filter's option
+    assert "Carla Coach" not in page.replace("Carla de Vries", "")
+
+
+def test_a_change_elsewhere_or_a_rolled_back_change_keeps_the_list(client, listed):
+    _, participant = listed
+    make_conversation(participant, datetime(2026, 11, 2, 10, 0))
+    page, warm = _list(client)
+    assert warm == 2 and "Aalders, Ada" in page
+    db.session.get(Participant, participant.id).first_name = "Niet opgeslagen"
+    db.session.flush()
+    db.session.rollback()
+    page, warm = _list(client)
+    assert warm == 2 and "Niet opgeslagen" not in page
+
+
+def test_a_new_day_counts_the_days_left_again(client, listed, monkeypatch):
+    _, participant = listed
+    days = (participant.end_date - date.today()).days
+    assert f"({days} dagen)" in _list(client)[0]
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls):
+            return date.today() + timedelta(days=1)
+
+    monkeypatch.setattr("blueprints.youths.views.date", Tomorrow)
+    assert f"({days - 1} dagen)" in _list(client)[0]
+
+
+def test_the_htmx_swap_is_the_cached_region_of_the_page(client, listed):
+    page = client.get("/deelnemers/?status=actief").text
+    fragment = client.get("/deelnemers/?status=actief", headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment and fragment.strip() in page
