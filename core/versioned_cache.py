@@ -11,7 +11,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import current_app
+from flask import current_app, render_template
+from markupsafe import Markup
 
 from core import data_version
 from models import db
@@ -59,3 +60,11 @@ def cached(store: str, key: tuple | None, build: Callable, size: int = 48):
         value = build()
         entries.put(key, value)
     return value
+
+
+def rendered(store: str, key: tuple | None, template: str, context: Callable[[], dict]) -> Markup:
+    """`template` rendered with `context()` (read only when it is not in memory) and kept under `key`: a page
+    region without a form, a token or anything of the session in it, which the page shows as `body`
+    (templates/cached_region.html)."""
+    # Markup of a template Jinja rendered with autoescape: kept as HTML, never escaped twice.
+    return cached(store, key, lambda: Markup(render_template(template, **context())))  # noqa: S704

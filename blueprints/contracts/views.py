@@ -34,6 +34,7 @@ from core.access import allow
 from core.audit import record
 from core.forms import EmptyForm, choice_values, form_status, select_choices
 from core.htmx import redirect_after_post, render
+from core.versioned_cache import rendered, version_key
 from models import (
     CONTRACT_STATUS_LABELS,
     ContractStatus,
@@ -46,6 +47,9 @@ from models import (
 )
 
 S = ContractStatus
+# The list's rows per version of all data (core/versioned_cache.py): they read contracts, versions, parties,
+# signatures, declines, participants and organisations, so every change renders them again.
+LIST_STORE = "pj_contract_list"
 
 
 def _user() -> User:
@@ -65,17 +69,24 @@ def index():
     status = request.args.get("status", "")
     search = (request.args.get("zoek", "") or "")[:100].strip()
     page = max(request.args.get("pagina", 1, type=int) or 1, 1)
-    pager = contracts_page(status, search, page)
     args = {k: v for k, v in (("status", status), ("zoek", search)) if v}
+    body = rendered(
+        LIST_STORE,
+        version_key(current_user.role, status, search, page),
+        "contracts/partials/list.html",
+        lambda: {
+            "pager": contracts_page(status, search, page),
+            "args": args,
+            "current_version": signing.current_version,
+        },
+    )
     return render(
         "contracts/index.html",
-        "contracts/partials/list.html",
-        pager=pager,
+        "cached_region.html",
+        body=body,
         status_filter=status,
         search=search,
-        args=args,
         status_labels=CONTRACT_STATUS_LABELS,
-        current_version=signing.current_version,
     )
 
 

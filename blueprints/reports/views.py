@@ -56,7 +56,7 @@ def index():
     filters = form.filters()
     labels = _filter_labels(form)
     body = report_body(filters, current_user.role, lambda figures: _report_html(figures, labels))
-    return render("reports/index.html", "reports/partials/report_body.html", form=form, body=body)
+    return render("reports/index.html", "cached_region.html", form=form, body=body)
 
 
 def _report_html(figures, labels: dict) -> Markup:

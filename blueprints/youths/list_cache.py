@@ -12,7 +12,7 @@ from collections.abc import Callable
 from markupsafe import Markup
 
 from blueprints.youths import queries
-from core.versioned_cache import cached, sub_key, version_key
+from core.versioned_cache import cached, rendered, sub_key, version_key
 
 STORE = "pj_participant_list"
 
@@ -27,6 +27,6 @@ def coach_choices(key: tuple | None) -> tuple:
     return cached(STORE, sub_key(key, "coaches"), lambda: tuple((c.id, c.name) for c in queries.coaches()))
 
 
-def results_body(key: tuple | None, render: Callable[[], Markup]) -> Markup:
-    """The list's result region for this key, rendered by `render` when it is not in memory."""
-    return cached(STORE, sub_key(key, "results"), render)
+def results_body(key: tuple | None, context: Callable[[], dict]) -> Markup:
+    """The list's result region for this key, rendered with `context()` when it is not in memory."""
+    return rendered(STORE, sub_key(key, "results"), "youths/partials/list_results.html", context)

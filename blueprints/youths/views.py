@@ -6,9 +6,8 @@ or beheer; beheer sees who opened which file in the audit log. Every view of a f
 
 from datetime import date, datetime
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -107,14 +106,11 @@ def index():
     page = max(request.args.get("pagina", 1, type=int), 1)
     args = {k: v for k, v in request.args.items() if k != "pagina" and v}
 
-    def results() -> Markup:
-        pager = queries.participant_page(filters, page)
-        # Markup of a template Jinja rendered with autoescape: kept as HTML, never escaped twice.
-        html = render_template("youths/partials/list_results.html", pager=pager, args=args, today=today)
-        return Markup(html)  # noqa: S704
-
-    body = list_cache.results_body(sub_key(key, filters, page, tuple(sorted(args.items()))), results)
-    return render("youths/index.html", "youths/partials/list_body.html", form=form, body=body, status=form_status(form))
+    body = list_cache.results_body(
+        sub_key(key, filters, page, tuple(sorted(args.items()))),
+        lambda: {"pager": queries.participant_page(filters, page), "args": args, "today": today},
+    )
+    return render("youths/index.html", "cached_region.html", form=form, body=body, status=form_status(form))
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])

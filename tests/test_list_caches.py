@@ -1,8 +1,9 @@
-"""The participant list comes from memory until a participant or an account changes, and is never stale.
+"""The participant list and the contracts list come from memory until their data changes, and are never stale.
 
-Its rows and its choice list of coaches are kept per version of the people scope (youths/list_cache.py),
-bumped in the transaction of every change of a participant or an account; a change elsewhere (a
-conversation) keeps them, a rolled-back change too, and a new day renders the days left again.
+The participant list's rows and its choice list of coaches are kept per version of the people scope
+(youths/list_cache.py), bumped in the transaction of every change of a participant or an account; a change
+elsewhere (a conversation) keeps them, a rolled-back change too, and a new day renders the days left again.
+The contracts list is kept per version of all data (it reads contracts, versions, signatures and names).
 """
 
 from datetime import date, datetime, timedelta
@@ -88,3 +89,29 @@ def test_the_htmx_swap_is_the_cached_region_of_the_page(client, listed):
     page = client.get("/deelnemers/?status=actief").text
     fragment = client.get("/deelnemers/?status=actief", headers={"HX-Request": "true"}).text
     assert "<html" not in fragment and fragment.strip() in page
+
+
+# --------------------------------------------------------------------------- the contracts list
+
+
+def test_the_contracts_list_shows_every_change_and_is_kept_in_between(client, login_as):
+    from tests.factories_contracts import make_sent, make_world, party, sign
+
+    world = make_world()
+    login_as(user=world["coach"])
+    assert "Er zijn geen contracten" in client.get("/contracten/").text
+    contract, version, _ = make_sent(world)
+    page = client.get("/contracten/").text
+    assert contract.reference in page and "0 van 3" in page
+    with count_queries() as n:
+        assert client.get("/contracten/").text == page
+    assert n() == 2  # the user and the version
+
+    sign(version, party(version, "deelnemer"), name="Sanne de Jong")
+    db.session.commit()
+    assert "1 van 3" in client.get("/contracten/").text
+    db.session.get(Participant, world["participant"].id).last_name = "de Vries"
+    db.session.commit()
+    assert "Sanne de Vries" in client.get("/contracten/").text
+    fragment = client.get("/contracten/?zoek=vries", headers={"HX-Request": "true"}).text
+    assert contract.reference in fragment and "<html" not in fragment
