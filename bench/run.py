@@ -138,7 +138,8 @@ FILE_SECTIONS = ("plan", "metingen", "gesprekken", "contract", "maatwerk", "part
 # list from 10 to 6 and the contract PDF from 17 to 9. Since 2026-12-04 the start page's contract lists are two
 # queries of plain columns (names, reasons, counts), 13 queries whatever they hold. The participant list and
 # search (2026-12-04 evening) keep their rows and coaches per version of the people data: 5 queries when they
-# are built (the version read is new), 2 from memory.
+# are built (the version read is new), 2 from memory; the contracts list its rows per version of all data:
+# 7 when built, 2 from memory.
 SECTION_QUERIES = {
     "plan": 6,
     "metingen": 5,
@@ -197,7 +198,7 @@ def key_pages(app) -> list[Page]:
         ),
         # 13 since the contract lists are two queries of plain columns (2026-12-04; 13-15 before).
         Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=13),
-        Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=6),
+        Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=7),
         Page(
             "pdf",
             "Contract-PDF (bevroren)",
