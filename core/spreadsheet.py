@@ -184,30 +184,48 @@ def _row_xml(number: int, row, plans) -> str:
     cells = []
     append = cells.append
     for value, (letter, kind, style, empty) in zip(row, plans, strict=True):
-        if value is None:
-            if empty:
-                append(_inline(letter + n, empty))
-        elif isinstance(value, str):
+        # The exact type first (a finance year is 870,000 cells: `isinstance` over a union was a tenth of it);
+        # anything else (bool, float, a subclass) takes the general way below.
+        kind_of = type(value)
+        if kind_of is str:
             if value:  # an empty text is an empty cell
                 append(f'<c r="{letter}{n}"{_text_cell_tail(value)}')
-        elif isinstance(value, bool):
-            append(_inline(letter + n, "ja" if value else "nee"))
-        elif isinstance(value, int | float | Decimal):
-            if kind == PERCENT and not isinstance(value, float):
-                value = Decimal(value) / 100  # 21 percent points -> 0.21, shown as 21%
-            number_style = style or (AMOUNT_STYLE if isinstance(value, Decimal) else 0)
-            if number_style:
-                append(f'<c r="{letter}{n}" s="{number_style}"><v>{value}</v></c>')
-            else:
-                append(f'<c r="{letter}{n}"><v>{value}</v></c>')
-        elif isinstance(value, date):
-            serial = value.toordinal() - EXCEL_EPOCH
-            if isinstance(value, datetime):
-                serial += (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-            append(f'<c r="{letter}{n}" s="{DATE_STYLE}"><v>{serial}</v></c>')
+        elif value is None:
+            if empty:
+                append(_inline(letter + n, empty))
+        elif kind_of is Decimal and kind != PERCENT:
+            append(f'<c r="{letter}{n}" s="{style or AMOUNT_STYLE}"><v>{value}</v></c>')
+        elif kind_of is date:
+            append(f'<c r="{letter}{n}" s="{DATE_STYLE}"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>')
+        elif kind_of is int and kind != PERCENT:
+            append(
+                f'<c r="{letter}{n}" s="{style}"><v>{value}</v></c>'
+                if style
+                else f'<c r="{letter}{n}"><v>{value}</v></c>'
+            )
         else:
-            append(_inline(letter + n, _xlsx_text(safe_text(str(value)))))
+            append(_other_cell(letter + n, value, kind, style))
     return f'<row r="{n}">{"".join(cells)}</row>'
+
+
+def _other_cell(ref: str, value, kind: str, style: int) -> str:
+    if isinstance(value, str):
+        return f'<c r="{ref}"{_text_cell_tail(value)}' if value else ""
+    if isinstance(value, bool):
+        return _inline(ref, "ja" if value else "nee")
+    if isinstance(value, int | float | Decimal):
+        if kind == PERCENT and not isinstance(value, float):
+            value = Decimal(value) / 100  # 21 percent points -> 0.21, shown as 21%
+        number_style = style or (AMOUNT_STYLE if isinstance(value, Decimal) else 0)
+        if number_style:
+            return f'<c r="{ref}" s="{number_style}"><v>{value}</v></c>'
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    if isinstance(value, date):
+        serial = value.toordinal() - EXCEL_EPOCH
+        if isinstance(value, datetime):
+            serial += (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+        return f'<c r="{ref}" s="{DATE_STYLE}"><v>{serial}</v></c>'
+    return _inline(ref, _xlsx_text(safe_text(str(value))))
 
 
 AMOUNT_STYLE = _style_of(AMOUNT_FORMAT)
