@@ -135,11 +135,20 @@ def _bump_rows(session, rows: list[int]) -> None:
         connection.execute(statement)
 
 
-def current(session, scope: str | None = None) -> tuple[str, int] | None:
-    """The version of the whole data (or of one scope) this request sees (one query), or None when there is
-    no row yet (then: do not cache)."""
+def current(session, scope: str | tuple[str, ...] | None = None) -> tuple | None:
+    """The version of the whole data (or of one scope) this request sees, or None when there is no row yet
+    (then: do not cache). With several scopes, their versions together: one query either way."""
     if not _has_table(session.connection()):
         return None
-    row_id = SCOPES[scope][0] if scope else EVERYTHING
-    row = session.execute(select(data_version.c.token, data_version.c.n).where(data_version.c.id == row_id)).first()
-    return (row.token, row.n) if row else None
+    scopes = scope if isinstance(scope, tuple) else (scope,)
+    row_ids = [SCOPES[name][0] if name else EVERYTHING for name in scopes]
+    found = {
+        row.id: (row.token, row.n)
+        for row in session.execute(
+            select(data_version.c.id, data_version.c.token, data_version.c.n).where(data_version.c.id.in_(row_ids))
+        )
+    }
+    if any(row_id not in found for row_id in row_ids):
+        return None
+    versions = tuple(found[row_id] for row_id in row_ids)
+    return versions if isinstance(scope, tuple) else versions[0]

@@ -39,8 +39,9 @@ class _Store:
                 self.entries.popitem(last=False)
 
 
-def version_key(*parts, scope: str | None = None) -> tuple | None:
-    """(the data version this request sees, *parts); None without a version row (then nothing is cached)."""
+def version_key(*parts, scope: str | tuple[str, ...] | None = None) -> tuple | None:
+    """(the data version this request sees, *parts); None without a version row (then nothing is cached).
+    A value that reads two scopes (money and names) is keyed by both: `scope=("budget", "people")`."""
     version = data_version.current(db.session, scope)
     return None if version is None else (version, *parts)
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from markupsafe import Markup
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import joinedload
 
 from blueprints.budget.rules import pot_figures
 from core.money import CENT, cents_sum, from_cents
 from core.svg import fraction, slots
-from core.versioned_cache import cached, version_key
+from core.versioned_cache import cached, rendered, version_key
 from models import (
     MAATWERK_CATEGORY_LABELS,
     REQUEST_STATUS_LABELS,
@@ -401,20 +402,43 @@ def year_figures(year: int, filters: Filters, today: date) -> YearFigures:
     return cached(FIGURES_STORE, key, lambda: build_year_figures(year, filters, today))
 
 
-def dashboard(year: int, filters: Filters, page: int, today: date | None = None) -> dict:
+def dashboard(year: int, filters: Filters, today: date | None = None) -> dict:
+    """The dashboard above its filtered part: the pots, the queue (with decision forms) and the burn chart."""
     figures = year_figures(year, filters, today or date.today())
     queue = pending_queue(year)
     return {
         "figures": list(figures.pots),
-        "by_category": figures.by_category,
-        "top": named_spenders(figures.spenders),
-        "average": figures.average,
         "burn": figures.burn,
         "queue": queue,
         "earlier": earlier_spend(r.participant_id for r in queue),
         "pending_total": figures.pending_total,
+    }
+
+
+def filtered_context(year: int, filters: Filters, page: int, today: date | None = None) -> dict:
+    """What the dashboard's filters change: spend per category, the top ten (named), the average, a page of
+    requests (templates/budget/partials/filtered.html)."""
+    figures = year_figures(year, filters, today or date.today())
+    return {
+        "year": year,
+        "args": filters.as_args(),
+        "by_category": figures.by_category,
+        "top": named_spenders(figures.spenders),
+        "average": figures.average,
         "requests": request_page(year, filters, page, figures.request_count),
     }
+
+
+FILTERED_STORE = "pj_budget_filtered"
+
+
+def filtered_region(year: int, filters: Filters, page: int, today: date) -> Markup:
+    """The filtered part as HTML, from memory while neither the budget data nor a name changed: it shows
+    money (the budget scope) and the names of participants and requesters (the people scope)."""
+    key = version_key(year, filters.category, filters.status, page, today, scope=("budget", "people"))
+    return rendered(
+        FILTERED_STORE, key, "budget/partials/filtered.html", lambda: filtered_context(year, filters, page, today)
+    )
 
 
 def earlier_spend(participant_ids) -> dict[int, dict]:

@@ -33,6 +33,7 @@ from blueprints.budget.queries import (
     earlier_spend,
     export_payments,
     export_requests,
+    filtered_region,
     my_requests,
     pending_queue,
 )
@@ -130,18 +131,20 @@ def dashboard_page(year: int):
         abort(404)
     form, filters = _filters()
     page = max(request.args.get("pagina", 1, type=int), 1)
-    data = dashboard(year, filters, page)
+    today = date.today()
+    body = filtered_region(year, filters, page, today)
+    if is_partial_request():  # a filter or another page of requests: only the filtered part
+        return render("budget/dashboard.html", "cached_region.html", body=body, status=form_status(form))
     return render(
         "budget/dashboard.html",
-        "budget/partials/filtered.html",
         year=year,
         years=years,
         form=form,
         filters=filters,
-        args=filters.as_args(),
         reject_form=RejectForm(),
+        body=body,
         status=form_status(form),  # a filter value outside the list: the message at the field, 422
-        **data,
+        **dashboard(year, filters, today),
     )
 
 
