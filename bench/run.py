@@ -140,7 +140,8 @@ FILE_SECTIONS = ("plan", "metingen", "gesprekken", "contract", "maatwerk", "part
 # search (2026-12-04 evening) keep their rows and coaches per version of the people data: 5 queries when they
 # are built (the version read is new), 2 from memory; the contracts list its rows per version of all data:
 # 7 when built, 2 from memory. The finance dashboard's filtered part (categories, top ten, a page of requests)
-# is kept as HTML per version of the budget and people data: 15 queries when built, 6 from memory.
+# is kept as HTML per version of the budget and people data: 15 queries when built, 6 from memory. The partner
+# portal's cards are kept per organisation, role and day: 8 queries when built, 4 from memory.
 SECTION_QUERIES = {
     "plan": 6,
     "metingen": 5,
@@ -219,7 +220,7 @@ def key_pages(app) -> list[Page]:
             max_queries=15,
         ),  # fmt: skip
         # The portal's htmx request is a card's inline status form ("Status bijwerken").
-        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", True, status_form, max_queries=7),
+        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", True, status_form, max_queries=8),
         Page(
             "partner_list",
             "Partner: toezeggingen",

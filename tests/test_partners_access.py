@@ -4,7 +4,7 @@ Two partner organisations: every partner URL (page, htmx fragment, POST) answers
 object, and a check on `app.url_map` makes sure no partner route is left out of this test.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -225,3 +225,41 @@ def test_partner_cannot_change_other_fields_through_the_status_form(client, logi
     assert own.amount == Decimal("1234.56")
     assert own.realised_quantity is None
     assert own.status == "nagekomen"
+
+
+def test_the_kept_portal_is_per_organisation_and_shows_every_change(app, two_orgs, monkeypatch):
+    """The portal's cards come from memory (partners/queries.portal_region) but never another organisation's,
+    never an old status, and what is late is worked out again each day."""
+    from models import Commitment
+
+    roc, provincie = two_orgs["roc"], two_orgs["provincie"]
+    roc_client, prov_client = app.test_client(), app.test_client()
+    for client, org in ((roc_client, roc), (prov_client, provincie)):
+        user = make_user("partner", organisation=org)
+        with client.session_transaction() as session:
+            session.update({"_user_id": user.get_id(), "_fresh": True, "auth_at": datetime.now(UTC).timestamp()})
+
+    def portal(client) -> str:
+        page = client.get("/start/partner")
+        assert page.status_code == 200
+        return page.text
+
+    assert "BBL-plaats ROC" in portal(roc_client) and "Provincie-traject" not in portal(roc_client)
+    assert "Provincie-traject" in portal(prov_client) and "BBL-plaats ROC" not in portal(prov_client)
+    db.session.get(Commitment, two_orgs["roc_commitment"].id).status = "nagekomen"
+    db.session.commit()
+    stats = portal(roc_client).split('aria-label="Samenvatting"')[1].split("</ul>")[0]
+    assert '<span class="stat">1</span> afgerond' in stats
+    make_commitment(roc, two_orgs["participant"], description="Stage bij de werkplaats", due_date=TODAY + timedelta(1))
+    assert "Stage bij de werkplaats" in portal(roc_client) and "Stage bij de werkplaats" not in portal(prov_client)
+    before = portal(roc_client).split('id="portaal-te-laat"')[1].split('id="portaal-open"')[0]
+    assert "Stage bij de werkplaats" not in before
+
+    class DayAfterTomorrow(date):
+        @classmethod
+        def today(cls):
+            return date.today() + timedelta(days=2)
+
+    monkeypatch.setattr("blueprints.home.views.date", DayAfterTomorrow)
+    late = portal(roc_client).split('id="portaal-te-laat"')[1].split('id="portaal-open"')[0]
+    assert "Stage bij de werkplaats" in late

@@ -10,7 +10,7 @@ from blueprints.budget.queries import finance_summary
 from blueprints.contracts.queries import coach_attention, partner_waiting
 from blueprints.home import bp
 from blueprints.mijn.home import coach_news
-from blueprints.partners.queries import overdue_for_coach, partner_portal
+from blueprints.partners.queries import overdue_for_coach, portal_region
 from blueprints.youths.handover import unread_for as handed_over_to
 from blueprints.youths.lasting import coach_tasks as lasting_tasks
 from blueprints.youths.onward import today as today_in_hengelo
@@ -63,7 +63,7 @@ def partner():
     """The partner portal: contracts to sign and the organisation's own commitments (partners feature)."""
     return render(
         "home/partner.html",
-        portal=partner_portal(current_user.organisation_id, date.today()),
+        portal_body=portal_region(current_user.organisation_id, current_user.role, date.today()),
         contracts_to_sign=partner_waiting(current_user),
     )
 

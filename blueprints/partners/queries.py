@@ -8,11 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from markupsafe import Markup
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.partners.commitments import DONE_STATUSES, OPEN_STATUSES, STATUSES, fulfilled_percent
 from blueprints.youths.queries import own_record_ids
+from core.versioned_cache import rendered, version_key
 from models import (
     Commitment,
     CommitmentUpdate,
@@ -192,6 +194,22 @@ def partner_portal(organisation_id: int, today: date) -> Portal:
     )
     pilot_wide = first(own.where(Commitment.participant_id.is_(None)).order_by(*_due_order()))
     return Portal(overdue, still_open, done, done_total, pilot_wide, overdue_total, open_total, pilot_wide_total)
+
+
+PORTAL_STORE = "pj_partner_portal"
+
+
+def portal_region(organisation_id: int, role: str, today: date) -> Markup:
+    """The portal's commitments as HTML (templates/partners/partials/portal.html), from memory while no data
+    changed: per organisation (a partner only ever sees their own), role (what the cards show) and day
+    (what is late). The cards hold links, no form or token. Per version of all data: they show commitments,
+    participants, contact persons and progress."""
+    return rendered(
+        PORTAL_STORE,
+        version_key(organisation_id, role, today),
+        "partners/partials/portal.html",
+        lambda: {"portal": partner_portal(organisation_id, today)},
+    )
 
 
 # --------------------------------------------------------------------------- overview
