@@ -141,7 +141,8 @@ FILE_SECTIONS = ("plan", "metingen", "gesprekken", "contract", "maatwerk", "part
 # are built (the version read is new), 2 from memory; the contracts list its rows per version of all data:
 # 7 when built, 2 from memory. The finance dashboard's filtered part (categories, top ten, a page of requests)
 # is kept as HTML per version of the budget and people data: 15 queries when built, 6 from memory. The partner
-# portal's cards are kept per organisation, role and day: 8 queries when built, 4 from memory.
+# portal's cards are kept per organisation, role and day: 8 queries when built, 4 from memory; the coach's start
+# page its questions after the end, late commitments and waiting contracts per coach and day: 14 and 10.
 SECTION_QUERIES = {
     "plan": 6,
     "metingen": 5,
@@ -199,7 +200,7 @@ def key_pages(app) -> list[Page]:
             for key in FILE_SECTIONS
         ),
         # 13 since the contract lists are two queries of plain columns (2026-12-04; 13-15 before).
-        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=13),
+        Page("coach_start", "Startpagina coach", "coach", "/start/coach", False, max_queries=14),
         Page("contracts", "Contractenlijst", "coach", "/contracten/", False, max_queries=7),
         Page(
             "pdf",

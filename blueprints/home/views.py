@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import redirect, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from blueprints.admin.overview import beheer_overview
 from blueprints.budget.queries import finance_summary
@@ -18,6 +19,7 @@ from blueprints.youths.queries import coach_overview
 from core.access import SIGNED_IN, allow
 from core.htmx import render
 from core.paging import ListPage
+from core.versioned_cache import rendered, version_key
 from models import Role, utcnow
 
 LASTING_SHOWN = 10
@@ -41,13 +43,31 @@ def index():
 def coach():
     return render(
         "home/coach.html",
-        overdue_commitments=overdue_for_coach(current_user, date.today()),
         caseload=coach_overview(current_user.id, date.today(), utcnow()),
-        contract_attention=coach_attention(current_user),
         portal_news=coach_news(current_user.id),
-        # 6 and 12 months after the end: the oldest few, with a link to all (youths.lasting_tasks)
-        lasting_tasks=ListPage.of(lasting_tasks(current_user.id, today_in_hengelo()), 1, LASTING_SHOWN),
         handed_over=handed_over_to(current_user.id),  # handover lane: files handed to this coach, unread
+        loose_ends=coach_loose_ends(current_user),
+    )
+
+
+LOOSE_ENDS_STORE = "pj_coach_loose_ends"
+
+
+def coach_loose_ends(coach) -> Markup:
+    """The questions after the end, the late commitments and the contracts that wait, as HTML kept per
+    version of all data, coach and day (each counts in days; no form or token in them). The caseload stays
+    live: who needs attention is counted to the hour."""
+    today, local_today = date.today(), today_in_hengelo()
+    return rendered(
+        LOOSE_ENDS_STORE,
+        version_key(coach.id, today, local_today),
+        "home/partials/coach_loose_ends.html",
+        lambda: {
+            # 6 and 12 months after the end: the oldest few, with a link to all (youths.lasting_tasks)
+            "lasting_tasks": ListPage.of(lasting_tasks(coach.id, local_today), 1, LASTING_SHOWN),
+            "overdue_commitments": overdue_for_coach(coach, today),
+            "contract_attention": coach_attention(coach),
+        },
     )
 
 
