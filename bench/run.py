@@ -141,7 +141,7 @@ FILE_SECTIONS = ("plan", "metingen", "gesprekken", "contract", "maatwerk", "part
 # are built (the version read is new), 2 from memory; the contracts list its rows per version of all data:
 # 7 when built, 2 from memory. The finance dashboard's filtered part (categories, top ten, a page of requests)
 # is kept as HTML per version of the budget and people data: 15 queries when built, 6 from memory. The partner
-# portal's cards are kept per organisation, role and day: 8 queries when built, 4 from memory; the coach's start
+# portal's cards are kept per organisation, role and day: 9 queries when built, 4 from memory; the coach's start
 # page its questions after the end, late commitments and waiting contracts per coach and day: 14 and 10.
 SECTION_QUERIES = {
     "plan": 6,
@@ -221,7 +221,7 @@ def key_pages(app) -> list[Page]:
             max_queries=15,
         ),  # fmt: skip
         # The portal's htmx request is a card's inline status form ("Status bijwerken").
-        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", True, status_form, max_queries=8),
+        Page("portal", "Partnerportaal (start)", "partner", "/start/partner", True, status_form, max_queries=9),
         Page(
             "partner_list",
             "Partner: toezeggingen",
