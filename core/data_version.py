@@ -48,8 +48,8 @@ SCOPES = {
             }
         ),
     ),
-    # What the participant list shows (blueprints/youths/list_cache.py): participants and the accounts of their
-    # coaches, nothing else.
+    # Names and people: participants and accounts. The participant list reads nothing else
+    # (blueprints/youths/list_cache.py); the finance dashboard's filtered part reads these and the budget.
     "people": (3, frozenset({"participant", "user_account"})),
 }
 
