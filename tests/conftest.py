@@ -5,6 +5,7 @@ is created once per run; every test starts from empty tables.
 """
 
 import os
+import re
 import threading
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -244,5 +245,14 @@ def count_queries():
 
 
 # --------------------------------------------------------------------------- a real SMTP server
+
+CSRF_TOKEN = re.compile(r'(name="csrf_token" value=")[^"]*|("X-CSRFToken": ")[^"]*')
+
+
+def without_tokens(html: str) -> str:
+    """A page without its CSRF tokens, which are signed with the second they were made: two renders of the
+    same page a second apart differ only there."""
+    return CSRF_TOKEN.sub(lambda m: m.group(1) or m.group(2), html)
+
 
 from tests.smtp import smtp_server  # noqa: E402,F401  (fixture: aiosmtpd on 127.0.0.1)

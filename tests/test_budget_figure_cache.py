@@ -5,7 +5,6 @@ invoice, a new split) bumps the budget scope's version in its own transaction, s
 it; a change elsewhere (a conversation, a name) keeps the figures, and names are always read live.
 """
 
-import re
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,7 +28,7 @@ from blueprints.budget.rules import (
 )
 from core import data_version
 from models import BudgetYear, Conversation, MaatwerkRequest, PotKind, db
-from tests.conftest import count_queries, make_org, make_participant, make_user
+from tests.conftest import count_queries, make_org, make_participant, make_user, without_tokens
 from tests.factories_budget import maatwerk_pot, make_request, make_year
 
 YEAR = date.today().year
@@ -61,14 +60,6 @@ def _warm() -> None:
 def _assert_fresh() -> None:
     for filters in FILTERS:
         assert year_figures(YEAR, filters, TODAY) == build_year_figures(YEAR, filters, TODAY), filters
-
-
-TOKEN = re.compile(r'(name="csrf_token" value=")[^"]*|("X-CSRFToken": ")[^"]*')
-
-
-def without_tokens(html: str) -> str:
-    """The page without its CSRF tokens, which are signed with the time they were made."""
-    return TOKEN.sub(lambda m: m.group(1) or m.group(2), html)
 
 
 def _pending(people):

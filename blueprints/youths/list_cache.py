@@ -27,6 +27,11 @@ def coach_choices(key: tuple | None) -> tuple:
     return cached(STORE, sub_key(key, "coaches"), lambda: tuple((c.id, c.name) for c in queries.coaches()))
 
 
+def filter_form(key: tuple | None, context: Callable[[], dict]) -> Markup:
+    """The list's filter form for this key (the URL's arguments decide its values and messages)."""
+    return rendered(STORE, sub_key(key, "filters"), "youths/partials/list_filters.html", context)
+
+
 def results_body(key: tuple | None, context: Callable[[], dict]) -> Markup:
     """The list's result region for this key, rendered with `context()` when it is not in memory."""
     return rendered(STORE, sub_key(key, "results"), "youths/partials/list_results.html", context)

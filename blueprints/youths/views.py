@@ -110,7 +110,13 @@ def index():
         sub_key(key, filters, page, tuple(sorted(args.items()))),
         lambda: {"pager": queries.participant_page(filters, page), "args": args, "today": today},
     )
-    return render("youths/index.html", "cached_region.html", form=form, body=body, status=form_status(form))
+    if is_partial_request():  # a search or filter: only the results
+        return render("youths/index.html", "cached_region.html", body=body, status=form_status(form))
+    # The form shows the URL's values and messages, and its coach choices: kept per both.
+    filters_html = list_cache.filter_form(
+        sub_key(key, tuple(sorted(request.args.items(multi=True)))), lambda: {"form": form}
+    )
+    return render("youths/index.html", filter_form=filters_html, body=body, status=form_status(form))
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
